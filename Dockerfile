@@ -1,0 +1,47 @@
+# One image for the four ARS processes: regions, dealers, advisors and the gateway.
+# The default command runs the gateway; docker-compose.yml overrides it for each service.
+
+FROM python:3.11-slim AS build
+
+ENV PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+RUN python -m venv /opt/venv
+ENV PATH=/opt/venv/bin:$PATH
+
+WORKDIR /src
+COPY pyproject.toml constraints.txt ./
+COPY chassis ./chassis
+COPY services ./services
+COPY gateway ./gateway
+RUN pip install -c constraints.txt .
+
+
+FROM python:3.11-slim
+
+ENV PATH=/opt/venv/bin:$PATH \
+    PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1
+
+RUN groupadd --system --gid 10001 ars \
+    && useradd --system --uid 10001 --gid ars --home-dir /app --no-create-home \
+       --shell /usr/sbin/nologin ars
+
+COPY --from=build /opt/venv /opt/venv
+
+# The source tree stays in the working directory as well as in site-packages: the Alembic
+# trees (alembic.ini, versions/) are data files that a wheel need not carry, and both
+# `python -m` and uvicorn put the working directory first on sys.path.
+WORKDIR /app
+COPY --chown=ars:ars chassis ./chassis
+COPY --chown=ars:ars services ./services
+COPY --chown=ars:ars gateway ./gateway
+# SQLite fallback directory; unused on PostgreSQL but must be writable by the app user.
+RUN mkdir var && chown ars:ars var
+
+USER ars
+
+EXPOSE 8000 8001 8002 8003
+
+CMD ["uvicorn", "--factory", "gateway.app:create_app", "--host", "0.0.0.0", "--port", "8000", \
+     "--loop", "uvloop", "--http", "httptools", "--no-access-log"]
