@@ -1,0 +1,1 @@
+"""The microservice chassis: what every ARS service and the gateway share."""

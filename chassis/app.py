@@ -1,0 +1,97 @@
+"""The app factory every service uses: middlewares, problem handlers, health, feed and contract."""
+
+from collections.abc import Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, FastAPI
+from fastapi.openapi.utils import get_openapi
+from fastapi.routing import APIRoute
+
+from chassis.auth import IdentityMiddleware
+from chassis.db import Database
+from chassis.errors import Problem, install_problem_handlers
+from chassis.health import health_router
+from chassis.idempotency import IdempotencyMiddleware
+from chassis.identity import TokenVerifier
+from chassis.observability import Metrics, ObservabilityMiddleware, configure_logging
+from chassis.outbox import feed_router
+from chassis.settings import BaseServiceSettings
+from chassis.tables import ChassisTables
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    name: str
+    title: str
+    description: str
+    version: str
+    event_path: str
+    event_scope: str
+    routers: Sequence[APIRouter]
+    tables: ChassisTables
+    migrations: Path
+
+
+def operation_id(route: APIRoute) -> str:
+    """Stable operation ids: each route declares its own, else its function name."""
+    return route.name
+
+
+def build_app(spec: ServiceSpec, settings: BaseServiceSettings) -> FastAPI:
+    configure_logging(settings.log_level)
+    db = Database(settings.database_url, pool_size=settings.db_pool_size)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> Any:
+        yield
+        await app.state.db.dispose()
+
+    app = FastAPI(
+        title=spec.title,
+        description=spec.description,
+        version=spec.version,
+        generate_unique_id_function=operation_id,
+        lifespan=lifespan,
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    app.state.db = db
+    app.state.settings = settings
+    app.state.metrics = Metrics(spec.name)
+    app.state.tables = spec.tables
+    install_problem_handlers(app)
+    app.include_router(health_router(spec.migrations))
+    for router in spec.routers:
+        app.include_router(router)
+    app.include_router(
+        feed_router(
+            path=spec.event_path, outbox=spec.tables.outbox, scope=spec.event_scope, tag=spec.name
+        )
+    )
+    # Added innermost first: observability wraps identity, which wraps idempotency.
+    app.add_middleware(IdempotencyMiddleware, db=lambda: app.state.db, table=spec.tables.idempotency)
+    app.add_middleware(
+        IdentityMiddleware, verifier=TokenVerifier(settings.identity_public_key, spec.name)
+    )
+    app.add_middleware(ObservabilityMiddleware, metrics=app.state.metrics, access_log=settings.access_log)
+    app.openapi = lambda: contract(app)  # type: ignore[method-assign]
+    return app
+
+
+def contract(app: FastAPI) -> dict[str, Any]:
+    """The OpenAPI document, with the problem schema every error response refers to."""
+    if app.openapi_schema:
+        return app.openapi_schema
+    schema = get_openapi(
+        title=app.title,
+        version=app.version,
+        description=app.description,
+        routes=app.routes,
+    )
+    schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+    schemas["Problem"] = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+    app.openapi_schema = schema
+    return schema

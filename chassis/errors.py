@@ -1,0 +1,217 @@
+"""RFC 9457 problem details: the error classes services raise and the handlers that render them."""
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
+from pydantic import BaseModel
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from chassis.jsonutil import dumps
+
+PROBLEM_TYPE_BASE = "https://ars.example.com/problems/"
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+log = logging.getLogger("chassis.errors")
+
+
+@dataclass(frozen=True)
+class FieldError:
+    pointer: str
+    detail: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"pointer": self.pointer, "detail": self.detail}
+
+
+class ProblemError(Exception):
+    """An error that renders as a problem document; subclasses fix status and type."""
+
+    status = 500
+    slug = "internal-error"
+    title = "Internal Server Error"
+
+    def __init__(self, detail: str, *, errors: Sequence[FieldError] = (), **extra: Any) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.errors = list(errors)
+        self.extra = extra
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.detail!r})"
+
+    def body(self, instance: str | None = None) -> dict[str, Any]:
+        doc: dict[str, Any] = {
+            "type": PROBLEM_TYPE_BASE + self.slug,
+            "title": self.title,
+            "status": self.status,
+            "detail": self.detail,
+        }
+        if instance:
+            doc["instance"] = instance
+        if self.errors:
+            doc["errors"] = [e.as_dict() for e in self.errors]
+        doc.update(self.extra)
+        return doc
+
+
+class BadRequest(ProblemError):
+    status, slug, title = 400, "bad-request", "Bad Request"
+
+
+class Unauthorized(ProblemError):
+    status, slug, title = 401, "unauthorized", "Unauthorized"
+
+
+class Forbidden(ProblemError):
+    status, slug, title = 403, "forbidden", "Forbidden"
+
+
+class NotFound(ProblemError):
+    status, slug, title = 404, "not-found", "Not Found"
+
+
+class Conflict(ProblemError):
+    status, slug, title = 409, "conflict", "Conflict"
+
+
+class PreconditionFailed(ProblemError):
+    status, slug, title = 412, "precondition-failed", "Precondition Failed"
+
+
+class Unprocessable(ProblemError):
+    status, slug, title = 422, "validation-error", "Unprocessable Content"
+
+
+class PreconditionRequired(ProblemError):
+    status, slug, title = 428, "precondition-required", "Precondition Required"
+
+
+class TooManyRequests(ProblemError):
+    status, slug, title = 429, "rate-limited", "Too Many Requests"
+
+
+def field_error(pointer: str, detail: str) -> Unprocessable:
+    """A 422 naming one field, the commonest domain-rule failure."""
+    return Unprocessable(f"{pointer.removeprefix('#/')}: {detail}", errors=[FieldError(pointer, detail)])
+
+
+class Problem(BaseModel):
+    """The problem document, as declared in the contracts."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str | None = None
+    errors: list[dict[str, str]] | None = None
+
+
+def problem_response(
+    status: int, body: dict[str, Any], headers: dict[str, str] | None = None
+) -> Response:
+    return Response(dumps(body), status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
+
+
+_STATUS_SLUGS = {
+    400: ("bad-request", "Bad Request"),
+    401: ("unauthorized", "Unauthorized"),
+    403: ("forbidden", "Forbidden"),
+    404: ("not-found", "Not Found"),
+    405: ("method-not-allowed", "Method Not Allowed"),
+    406: ("not-acceptable", "Not Acceptable"),
+    409: ("conflict", "Conflict"),
+    413: ("content-too-large", "Content Too Large"),
+    415: ("unsupported-media-type", "Unsupported Media Type"),
+}
+
+
+def generic_problem(status: int, detail: str) -> dict[str, Any]:
+    slug, title = _STATUS_SLUGS.get(status, ("error", "Error"))
+    return {"type": PROBLEM_TYPE_BASE + slug, "title": title, "status": status, "detail": detail}
+
+
+def pointer_for(loc: Sequence[Any]) -> str:
+    """`("body", "contacts", 0, "mobile")` → `#/contacts/0/mobile`; query and path keep the name."""
+    parts = [str(p).replace("~", "~0").replace("/", "~1") for p in loc[1:]] if loc else []
+    return "#/" + "/".join(parts)
+
+
+def _validation_errors(exc: RequestValidationError) -> list[dict[str, str]]:
+    out = []
+    for err in exc.errors():
+        loc = err.get("loc", ())
+        item = {"pointer": pointer_for(loc), "detail": str(err.get("msg", "invalid"))}
+        if loc and loc[0] != "body":
+            item["location"] = str(loc[0])
+        out.append(item)
+    return out
+
+
+async def _on_problem(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ProblemError)
+    headers = exc.extra.pop("headers", None) if "headers" in exc.extra else None
+    return problem_response(exc.status, exc.body(request.url.path), headers)
+
+
+async def _on_validation(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    errors = _validation_errors(exc)
+    names = ", ".join(e["pointer"].removeprefix("#/") or e.get("location", "body") for e in errors)
+    body = Unprocessable(f"Invalid request: {names}").body(request.url.path)
+    body["errors"] = errors
+    return problem_response(422, body)
+
+
+async def _on_http(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    return problem_response(exc.status_code, generic_problem(exc.status_code, str(exc.detail)), exc.headers)
+
+
+async def _on_integrity(request: Request, exc: Exception) -> Response:
+    log.info("integrity conflict: %s", exc)
+    detail = "The request conflicts with an existing record (a unique value is already taken)."
+    return problem_response(409, Conflict(detail).body(request.url.path))
+
+
+async def _on_stale(request: Request, exc: Exception) -> Response:
+    body = PreconditionFailed("The record was changed by another request; fetch it again.").body()
+    return problem_response(412, body)
+
+
+async def _on_unexpected(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error", exc_info=exc)
+    return problem_response(500, ProblemError("An unexpected error occurred.").body())
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(ProblemError, _on_problem)
+    app.add_exception_handler(RequestValidationError, _on_validation)
+    app.add_exception_handler(StarletteHTTPException, _on_http)
+    app.add_exception_handler(IntegrityError, _on_integrity)
+    app.add_exception_handler(StaleDataError, _on_stale)
+    app.add_exception_handler(Exception, _on_unexpected)
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """The `responses=` entry declaring problem documents for these statuses in the contract."""
+    content = {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    return {s: {"description": _describe(s), "content": content} for s in statuses}
+
+
+def _describe(status: int) -> str:
+    return {
+        400: "Bad request",
+        401: "Missing or invalid identity token",
+        403: "Missing scope",
+        404: "Not found",
+        409: "Conflict with the current state",
+        412: "The If-Match ETag is stale",
+        422: "Validation error naming the fields",
+        428: "If-Match is required",
+    }.get(status, "Error")

@@ -1,0 +1,25 @@
+"""ETags from row versions, and the If-Match rule for updates (428 without it, 412 when stale)."""
+
+from fastapi import Response
+
+from chassis.errors import PreconditionFailed, PreconditionRequired
+
+
+def etag(version: int) -> str:
+    return f'"v{version}"'
+
+
+def set_etag(response: Response, version: int) -> None:
+    response.headers["ETag"] = etag(version)
+
+
+def check_if_match(if_match: str | None, version: int) -> None:
+    """Raise unless `If-Match` names the current version."""
+    if not if_match:
+        raise PreconditionRequired("This update needs an If-Match header with the record's ETag.")
+    current = etag(version)
+    offered = {tag.strip().removeprefix("W/") for tag in if_match.split(",")}
+    if current not in offered and "*" not in offered:
+        raise PreconditionFailed(
+            "The record has changed since it was read; fetch it again.", current_etag=current
+        )

@@ -1,0 +1,156 @@
+"""`Idempotency-Key` for POST (IETF draft semantics), keyed per caller: the same key and payload
+replays the stored response, another payload is a 422, a request still in flight a 409."""
+
+import hashlib
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Table, delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from chassis.asgi import ASGIApp, Message, Receive, Scope, Send, header, read_body, replay_receive
+from chassis.asgi import send_bytes
+from chassis.db import Database
+from chassis.errors import PROBLEM_MEDIA_TYPE, BadRequest, Conflict, ProblemError, Unprocessable
+from chassis.identity import Principal
+from chassis.jsonutil import dumps
+
+HEADER = b"idempotency-key"
+MAX_KEY_LENGTH = 255
+MAX_BODY = 32 * 1024 * 1024
+# A request in flight longer than this is taken to have died; its key may be reused.
+IN_FLIGHT_TIMEOUT = timedelta(seconds=60)
+_REPLAYED_HEADERS = {"content-type", "location", "etag"}
+
+
+def fingerprint(scope: Scope, body: bytes) -> str:
+    h = hashlib.sha256()
+    for part in (scope["method"], scope["path"], scope.get("query_string", b"").decode()):
+        h.update(part.encode() + b"\0")
+    h.update(body)
+    return h.hexdigest()
+
+
+class IdempotencyMiddleware:
+    def __init__(self, app: ASGIApp, db: Callable[[], Database], table: Table) -> None:
+        self.app = app
+        self.db = db
+        self.table = table
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        key = header(scope, HEADER) if scope["type"] == "http" else None
+        principal = scope.get("state", {}).get("principal")
+        if key is None or scope["method"] != "POST" or not isinstance(principal, Principal):
+            await self.app(scope, receive, send)
+            return
+        try:
+            await self._handle(scope, receive, send, key, principal)
+        except ProblemError as exc:
+            await send_bytes(send, exc.status, dumps(exc.body(scope["path"])), PROBLEM_MEDIA_TYPE)
+
+    async def _handle(
+        self, scope: Scope, receive: Receive, send: Send, key: str, principal: Principal
+    ) -> None:
+        if not key or len(key) > MAX_KEY_LENGTH:
+            raise BadRequest(f"Idempotency-Key must be 1 to {MAX_KEY_LENGTH} characters.")
+        body = await read_body(receive, MAX_BODY)
+        if body is None:
+            raise BadRequest("Request body too large.")
+        caller = f"{principal.kind}:{principal.subject}"
+        print_ = fingerprint(scope, body)
+        stored = await self._claim(caller, key, print_)
+        if stored is not None:
+            await self._replay(send, stored)
+            return
+        captured: dict[str, Any] = {"body": []}
+
+        async def capture(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                captured["status"] = message["status"]
+                captured["headers"] = [
+                    [k.decode("latin-1"), v.decode("latin-1")]
+                    for k, v in message.get("headers", [])
+                    if k.decode("latin-1").lower() in _REPLAYED_HEADERS
+                ]
+            elif message["type"] == "http.response.body":
+                captured["body"].append(message.get("body", b""))
+            await send(message)
+
+        try:
+            await self.app(scope, replay_receive(body), capture)
+        finally:
+            await self._finish(caller, key, captured)
+
+    async def _claim(self, caller: str, key: str, print_: str) -> dict[str, Any] | None:
+        """Mark the key in flight, or return the stored response to replay."""
+        t = self.table
+        now = datetime.now(UTC)
+        async with self.db().session() as session:
+            try:
+                await session.execute(
+                    insert(t).values(
+                        caller=caller, key=key, fingerprint=print_, state="in_flight", created_at=now
+                    )
+                )
+                await session.commit()
+                return None
+            except IntegrityError:
+                await session.rollback()
+            row = (
+                await session.execute(select(t).where(t.c.caller == caller, t.c.key == key))
+            ).mappings().one_or_none()
+            if row is None:  # finished and purged between our insert and select
+                raise Conflict("A request with this Idempotency-Key is being processed; retry.")
+            if row["fingerprint"] != print_:
+                raise Unprocessable(
+                    "This Idempotency-Key was used with a different request payload."
+                )
+            if row["state"] == "done":
+                return dict(row)
+            if _aware(row["created_at"]) > now - IN_FLIGHT_TIMEOUT:
+                raise Conflict("A request with this Idempotency-Key is still being processed.")
+            taken = await session.execute(
+                update(t)
+                .where(t.c.caller == caller, t.c.key == key, t.c.created_at == row["created_at"])
+                .values(created_at=now)
+            )
+            await session.commit()
+            if taken.rowcount != 1:  # type: ignore[attr-defined]
+                raise Conflict("A request with this Idempotency-Key is still being processed.")
+            return None
+
+    async def _finish(self, caller: str, key: str, captured: dict[str, Any]) -> None:
+        t = self.table
+        where = (t.c.caller == caller, t.c.key == key)
+        status = captured.get("status", 500)
+        async with self.db().session() as session:
+            if status >= 500:
+                # a server failure is not an answer: let the client retry with the same key
+                await session.execute(delete(t).where(*where))
+            else:
+                await session.execute(
+                    update(t)
+                    .where(*where)
+                    .values(
+                        state="done",
+                        status=status,
+                        headers=captured.get("headers", []),
+                        body=b"".join(captured["body"]),
+                    )
+                )
+            await session.commit()
+
+    async def _replay(self, send: Send, stored: dict[str, Any]) -> None:
+        headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in stored["headers"] or []]
+        headers = [h for h in headers if h[0] != b"content-type"]
+        headers.append((b"idempotent-replayed", b"true"))
+        media = next(
+            (v for k, v in stored["headers"] or [] if k.lower() == "content-type"),
+            "application/json",
+        )
+        await send_bytes(send, stored["status"], stored["body"] or b"", media, headers)
+
+
+def _aware(ts: datetime) -> datetime:
+    return ts if ts.tzinfo else ts.replace(tzinfo=UTC)

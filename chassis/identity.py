@@ -1,0 +1,150 @@
+"""Caller identity inside the platform: the gateway signs a short-lived Ed25519 JWT per upstream
+call; services verify it, turn it into a `Principal` and check scopes per route."""
+
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+import jwt
+from cryptography.hazmat.primitives.serialization import load_pem_private_key, load_pem_public_key
+from fastapi import Request, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from chassis.errors import Forbidden, Unauthorized
+
+ISSUER = "ars-gateway"
+ALGORITHM = "EdDSA"
+DEFAULT_TTL = 60
+CLOCK_SKEW = 5
+PrincipalKind = Literal["user", "erp", "partner", "integration", "service"]
+
+
+@dataclass(frozen=True)
+class Principal:
+    subject: str
+    kind: PrincipalKind
+    scopes: frozenset[str] = field(default_factory=frozenset)
+    dealer_ids: frozenset[UUID] = field(default_factory=frozenset)
+    name: str = ""
+
+    @property
+    def is_partner(self) -> bool:
+        return self.kind == "partner"
+
+    def can_act_for(self, dealer_id: UUID | None) -> bool:
+        """Partners act only for their dealers; everyone else is not restricted by dealer."""
+        return not self.is_partner or (dealer_id is not None and dealer_id in self.dealer_ids)
+
+    def claims(self) -> dict[str, Any]:
+        return {
+            "sub": self.subject,
+            "kind": self.kind,
+            "scopes": sorted(self.scopes),
+            "dealer_ids": sorted(str(d) for d in self.dealer_ids),
+            "name": self.name,
+        }
+
+    @classmethod
+    def from_claims(cls, claims: dict[str, Any]) -> "Principal":
+        return cls(
+            subject=str(claims["sub"]),
+            kind=claims.get("kind", "user"),
+            scopes=frozenset(claims.get("scopes", ())),
+            dealer_ids=frozenset(UUID(d) for d in claims.get("dealer_ids", ())),
+            name=str(claims.get("name", "")),
+        )
+
+
+class TokenSigner:
+    """Signs identity tokens; the gateway holds the only private key."""
+
+    def __init__(self, private_key_pem: str, *, ttl: int = DEFAULT_TTL) -> None:
+        self._key = load_pem_private_key(private_key_pem.encode(), password=None)
+        self.ttl = ttl
+
+    def sign(self, principal: Principal, audience: str, *, now: float | None = None) -> str:
+        issued = int(now if now is not None else time.time())
+        claims = principal.claims() | {
+            "iss": ISSUER,
+            "aud": audience,
+            "iat": issued,
+            "exp": issued + self.ttl,
+        }
+        return jwt.encode(claims, self._key, algorithm=ALGORITHM)
+
+
+class TokenVerifier:
+    """Verifies identity tokens for one audience, caching each verified token until it expires."""
+
+    MAX_CACHE = 10_000
+
+    def __init__(self, public_key_pem: str, audience: str) -> None:
+        self._key = load_pem_public_key(public_key_pem.encode())
+        self.audience = audience
+        self._cache: dict[str, tuple[Principal, float]] = {}
+
+    def verify(self, token: str) -> Principal:
+        now = time.time()
+        hit = self._cache.get(token)
+        if hit is not None and hit[1] + CLOCK_SKEW > now:
+            return hit[0]
+        try:
+            claims = jwt.decode(
+                token,
+                self._key,
+                algorithms=[ALGORITHM],
+                audience=self.audience,
+                issuer=ISSUER,
+                leeway=CLOCK_SKEW,
+                options={"require": ["exp", "iat", "iss", "aud", "sub"]},
+            )
+            principal = Principal.from_claims(claims)
+        except (jwt.PyJWTError, ValueError, TypeError) as exc:
+            raise Unauthorized(f"Invalid identity token: {exc}") from exc
+        if len(self._cache) >= self.MAX_CACHE:
+            self._cache.clear()
+        self._cache[token] = (principal, float(claims["exp"]))
+        return principal
+
+
+def bearer_token(headers: Iterable[tuple[bytes, bytes]]) -> str | None:
+    for name, value in headers:
+        if name == b"authorization":
+            scheme, _, token = value.decode("latin-1").partition(" ")
+            if scheme.lower() == "bearer" and token:
+                return token.strip()
+    return None
+
+
+_bearer = HTTPBearer(
+    auto_error=False,
+    scheme_name="identity",
+    description="The gateway's identity token (callers use the gateway's own credentials).",
+)
+
+
+def current_principal(request: Request) -> Principal:
+    principal = request.scope.get("state", {}).get("principal")
+    if not isinstance(principal, Principal):
+        raise Unauthorized("An identity token is required.")
+    return principal
+
+
+def require_scopes(*scopes: str) -> Any:
+    """A dependency giving the caller's Principal once it holds every scope named."""
+
+    async def dependency(
+        request: Request,
+        _credentials: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)],
+    ) -> Principal:
+        principal = current_principal(request)
+        missing = [s for s in scopes if s not in principal.scopes]
+        if missing:
+            raise Forbidden(
+                f"Missing scope: {', '.join(missing)}", missing_scopes=missing
+            )
+        return principal
+
+    return Security(dependency, scopes=list(scopes))

@@ -1,0 +1,60 @@
+"""Cursor pagination: keyset on the primary key (time-ordered UUIDs), so pages stay stable while
+rows are inserted."""
+
+import base64
+import binascii
+from typing import Annotated, Any, Generic, TypeVar
+from uuid import UUID
+
+from fastapi import Query
+from pydantic import BaseModel
+from sqlalchemy import Select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
+
+from chassis.errors import field_error
+
+T = TypeVar("T")
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 500
+
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size (1–500).")]
+Cursor = Annotated[
+    str | None,
+    Query(max_length=200, description="Opaque cursor from the previous page's `next_cursor`."),
+]
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    next_cursor: str | None
+
+
+def encode_cursor(last_id: UUID) -> str:
+    return base64.urlsafe_b64encode(last_id.bytes).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> UUID:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        return UUID(bytes=raw)
+    except (binascii.Error, ValueError):
+        raise field_error("#/cursor", "is not a cursor returned by this list") from None
+
+
+async def paginate(
+    session: AsyncSession,
+    stmt: Select[Any],
+    key: InstrumentedAttribute[Any],
+    *,
+    limit: int,
+    cursor: str | None,
+) -> tuple[list[Any], str | None]:
+    """Rows of `stmt` after `cursor` in `key` order, and the cursor of the next page."""
+    if cursor:
+        stmt = stmt.where(key > decode_cursor(cursor))
+    rows = list((await session.scalars(stmt.order_by(key).limit(limit + 1))).all())
+    if len(rows) <= limit:
+        return rows, None
+    rows = rows[:limit]
+    return rows, encode_cursor(getattr(rows[-1], key.key))

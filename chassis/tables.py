@@ -1,0 +1,54 @@
+"""Tables the chassis adds to every service's own metadata: the outbox and idempotency keys."""
+
+from dataclasses import dataclass
+
+from chassis.db import UTCDateTime
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Uuid,
+)
+
+# SQLite only auto-increments an INTEGER PRIMARY KEY.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+@dataclass(frozen=True)
+class ChassisTables:
+    outbox: Table
+    idempotency: Table
+
+
+def add_chassis_tables(metadata: MetaData) -> ChassisTables:
+    outbox = Table(
+        "outbox_events",
+        metadata,
+        Column("id", BigId, primary_key=True, autoincrement=True),
+        Column("event_id", Uuid, nullable=False, unique=True),
+        Column("type", String(100), nullable=False, index=True),
+        Column("occurred_at", UTCDateTime(), nullable=False),
+        Column("data", JSON, nullable=False),
+        Column("dealer_ids", JSON, nullable=True),
+        # the writing transaction's id (PostgreSQL): the feed serves only settled transactions
+        Column("txid", BigInteger, nullable=True, index=True),
+    )
+    idempotency = Table(
+        "idempotency_keys",
+        metadata,
+        Column("caller", String(200), primary_key=True),
+        Column("key", String(255), primary_key=True),
+        Column("fingerprint", String(64), nullable=False),
+        Column("state", String(16), nullable=False),
+        Column("status", Integer, nullable=True),
+        Column("headers", JSON, nullable=True),
+        Column("body", LargeBinary, nullable=True),
+        Column("created_at", UTCDateTime(), nullable=False),
+    )
+    return ChassisTables(outbox=outbox, idempotency=idempotency)

@@ -1,0 +1,72 @@
+"""Strict request field types: `false` is not a quantity, `"12"` is not an integer, and money,
+dates and ids arrive as strings."""
+
+import re
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any
+from uuid import UUID
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Strict, WithJsonSchema
+
+PERIOD_RE = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
+MONEY_RE = r"^[0-9]{1,12}(\.[0-9]{1,2})?$"
+SIGNED_DECIMAL_RE = r"^-?[0-9]{1,12}(\.[0-9]{1,6})?$"
+
+
+class RequestModel(BaseModel):
+    """Base of every request body: strict types, unknown fields refused."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", str_strip_whitespace=False)
+
+
+class ResponseModel(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+def _string_only(value: Any) -> Any:
+    if not isinstance(value, str):
+        raise ValueError("must be a string")
+    return value
+
+
+def _matching(pattern: str, what: str) -> BeforeValidator:
+    compiled = re.compile(pattern)
+
+    def check(value: Any) -> Any:
+        if not isinstance(value, str) or not compiled.match(value):
+            raise ValueError(f"must be {what}")
+        return value
+
+    return BeforeValidator(check)
+
+
+Id = Annotated[
+    UUID,
+    Strict(False),
+    BeforeValidator(_string_only),
+    WithJsonSchema({"type": "string", "format": "uuid"}),
+]
+Date = Annotated[
+    date,
+    Strict(False),
+    BeforeValidator(_string_only),
+    WithJsonSchema({"type": "string", "format": "date"}),
+]
+Timestamp = Annotated[
+    datetime,
+    Strict(False),
+    BeforeValidator(_string_only),
+    WithJsonSchema({"type": "string", "format": "date-time"}),
+]
+Money = Annotated[
+    Decimal,
+    Strict(False),
+    _matching(MONEY_RE, "a non-negative amount as a string with at most 2 decimals"),
+    WithJsonSchema({"type": "string", "pattern": MONEY_RE, "examples": ["1200.50"]}),
+]
+Period = Annotated[
+    str,
+    _matching(PERIOD_RE, "a month as YYYY-MM"),
+    WithJsonSchema({"type": "string", "pattern": PERIOD_RE, "examples": ["2026-11"]}),
+]

@@ -1,0 +1,119 @@
+"""The services' committed OpenAPI contracts: the routing table and the merged document."""
+
+import json
+from copy import deepcopy
+from pathlib import Path
+from typing import Any
+
+SERVICES = ("regions", "dealers", "advisors")
+PUBLIC_SCHEME = "bearer"
+
+
+class RoutingConflict(Exception):
+    pass
+
+
+def load_contracts(directory: Path, services: tuple[str, ...] = SERVICES) -> dict[str, dict[str, Any]]:
+    return {name: json.loads((directory / name / "openapi.json").read_text()) for name in services}
+
+
+def collection_of(path: str) -> str | None:
+    """`/v1/regions/{id}` → `regions`; paths outside `/v1/` are not routed."""
+    parts = path.split("/", 3)
+    if len(parts) < 3 or parts[0] != "" or parts[1] != "v1" or not parts[2]:
+        return None
+    return parts[2]
+
+
+def routing_table(contracts: dict[str, dict[str, Any]]) -> dict[str, str]:
+    """Collection segment → service; a collection claimed by two services is an error."""
+    table: dict[str, str] = {}
+    for service, doc in contracts.items():
+        for path in doc.get("paths", {}):
+            segment = collection_of(path)
+            if segment is None:
+                continue
+            owner = table.setdefault(segment, service)
+            if owner != service:
+                raise RoutingConflict(f"/v1/{segment} is claimed by {owner} and {service}")
+    return table
+
+
+def all_scopes(contracts: dict[str, dict[str, Any]]) -> frozenset[str]:
+    scopes: set[str] = set()
+    for doc in contracts.values():
+        for ops in doc.get("paths", {}).values():
+            for op in ops.values():
+                for requirement in op.get("security", []):
+                    for values in requirement.values():
+                        scopes.update(values)
+    return frozenset(scopes)
+
+
+def merged_openapi(contracts: dict[str, dict[str, Any]], *, title: str, version: str) -> dict[str, Any]:
+    """One document for the public API; schema names that clash get the service's prefix."""
+    merged: dict[str, Any] = {
+        "openapi": "3.1.0",
+        "info": {
+            "title": title,
+            "version": version,
+            "description": "The ARS platform's public API: regions, dealers and advisors.",
+        },
+        "paths": {},
+        "components": {
+            "schemas": {},
+            "securitySchemes": {
+                PUBLIC_SCHEME: {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "A person's JWT from the identity provider, or an API key.",
+                }
+            },
+        },
+        "tags": [],
+    }
+    schemas = merged["components"]["schemas"]
+    for service, doc in contracts.items():
+        renames = _schema_renames(service, doc, schemas)
+        for name, schema in doc.get("components", {}).get("schemas", {}).items():
+            schemas[renames.get(name, name)] = _rewrite_refs(schema, renames)
+        for path, ops in doc.get("paths", {}).items():
+            if collection_of(path) is None:
+                continue
+            merged["paths"][path] = {
+                method: _public_operation(op, renames) for method, op in ops.items()
+            }
+        merged["tags"].append({"name": service, "description": doc["info"].get("description", "")})
+    return merged
+
+
+def _schema_renames(service: str, doc: dict[str, Any], taken: dict[str, Any]) -> dict[str, str]:
+    renames = {}
+    for name, schema in doc.get("components", {}).get("schemas", {}).items():
+        if name in taken and taken[name] != schema:
+            renames[name] = f"{service.capitalize()}{name}"
+    return renames
+
+
+def _public_operation(op: dict[str, Any], renames: dict[str, str]) -> dict[str, Any]:
+    out = _rewrite_refs(deepcopy(op), renames)
+    if "security" in out:
+        scopes = sorted({s for req in out["security"] for v in req.values() for s in v})
+        out["security"] = [{PUBLIC_SCHEME: scopes}]
+    return out
+
+
+def _rewrite_refs(node: Any, renames: dict[str, str]) -> Any:
+    if not renames:
+        return node
+    if isinstance(node, dict):
+        out = {}
+        for key, value in node.items():
+            if key == "$ref" and isinstance(value, str):
+                name = value.rsplit("/", 1)[-1]
+                value = value.rsplit("/", 1)[0] + "/" + renames.get(name, name)
+            out[key] = _rewrite_refs(value, renames)
+        return out
+    if isinstance(node, list):
+        return [_rewrite_refs(v, renames) for v in node]
+    return node

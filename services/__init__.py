@@ -1,0 +1,1 @@
+"""The ARS domain services; each imports only `chassis` and itself."""

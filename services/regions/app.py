@@ -1,0 +1,24 @@
+"""The regions service's app factory."""
+
+from fastapi import FastAPI
+
+from chassis.app import ServiceSpec, build_app
+from services.regions.models import tables
+from services.regions.regions.routes import router as regions_router
+from services.regions.settings import MIGRATIONS, RegionsSettings
+
+SPEC = ServiceSpec(
+    name="regions",
+    title="ARS regions service",
+    description="Regional markets (区域市场): the region tree, surveys, key markets, targets, budgets.",
+    version="0.1.0",
+    event_path="/v1/region-events",
+    event_scope="regions:read",
+    routers=[regions_router],
+    tables=tables,
+    migrations=MIGRATIONS,
+)
+
+
+def create_app(settings: RegionsSettings | None = None) -> FastAPI:
+    return build_app(SPEC, settings or RegionsSettings())
