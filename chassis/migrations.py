@@ -1,6 +1,7 @@
 """Alembic wiring: every service has its own migration tree with an async env built from this."""
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from alembic import command, context
@@ -67,4 +68,11 @@ def run_env(metadata: MetaData) -> None:
         with context.begin_transaction():
             context.run_migrations()
         return
-    asyncio.run(_run_online(url, metadata))
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        asyncio.run(_run_online(url, metadata))
+        return
+    # called from inside an event loop (tests, app start-up): migrate on a thread of its own
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, _run_online(url, metadata)).result()

@@ -14,6 +14,10 @@ MONEY_RE = r"^[0-9]{1,12}(\.[0-9]{1,2})?$"
 SIGNED_DECIMAL_RE = r"^-?[0-9]{1,12}(\.[0-9]{1,6})?$"
 
 
+# Enums arrive as their string value: strict mode would insist on an enum instance.
+Lax = Strict(False)
+
+
 class RequestModel(BaseModel):
     """Base of every request body: strict types, unknown fields refused."""
 

@@ -7,7 +7,7 @@ from uuid import UUID
 from pydantic import Field
 
 from chassis.pagination import Page
-from chassis.types import Id, RequestModel, ResponseModel
+from chassis.types import Id, Lax, RequestModel, ResponseModel
 from services.regions.models import RegionKind, RegionLevel
 
 Code = Annotated[str, Field(min_length=2, max_length=20, pattern=r"^[0-9A-Z][0-9A-Z_-]{1,19}$")]
@@ -17,7 +17,7 @@ Name = Annotated[str, Field(min_length=1, max_length=200)]
 class RegionCreate(RequestModel):
     code: Code = Field(description="GB/T 2260 code for administrative regions; own code for sales regions")
     name: Name
-    kind: RegionKind = RegionKind.administrative
+    kind: Annotated[RegionKind, Lax] = RegionKind.administrative
     parent_id: Id | None = None
 
 
