@@ -1,0 +1,65 @@
+"""Idempotency-Key: replay, another payload → 422, in flight → 409, per caller, 5xx not stored."""
+
+import asyncio
+
+import httpx
+
+from chassis.testing import auth_headers
+from tests.chassis.conftest import SCOPES
+
+
+async def test_same_key_and_payload_replays(probe: httpx.AsyncClient) -> None:
+    first = await probe.post("/v1/probes", json={"value": 7}, headers={"Idempotency-Key": "k-1"})
+    again = await probe.post("/v1/probes", json={"value": 7}, headers={"Idempotency-Key": "k-1"})
+    assert first.status_code == again.status_code == 201
+    assert again.json() == first.json()
+    assert again.headers["idempotent-replayed"] == "true"
+    feed = (await probe.get("/v1/probe-events")).json()["items"]
+    assert len(feed) == 1
+
+
+async def test_same_key_other_payload_is_422(probe: httpx.AsyncClient) -> None:
+    await probe.post("/v1/probes", json={"value": 1}, headers={"Idempotency-Key": "k-2"})
+    r = await probe.post("/v1/probes", json={"value": 2}, headers={"Idempotency-Key": "k-2"})
+    assert r.status_code == 422
+    assert r.headers["content-type"] == "application/problem+json"
+
+
+async def test_keys_are_scoped_to_the_caller(probe: httpx.AsyncClient) -> None:
+    bob = auth_headers("regions", SCOPES, subject="bob")
+    a = await probe.post("/v1/probes", json={"value": 1}, headers={"Idempotency-Key": "k-3"})
+    b = await probe.post("/v1/probes", json={"value": 1}, headers={"Idempotency-Key": "k-3"} | bob)
+    assert "idempotent-replayed" not in b.headers
+    assert b.json()["calls"] == a.json()["calls"] + 1
+
+
+async def test_in_flight_is_409(probe: httpx.AsyncClient) -> None:
+    body = {"value": 5, "then": "sleep"}
+    slow = asyncio.create_task(probe.post("/v1/probes", json=body, headers={"Idempotency-Key": "k-4"}))
+    await asyncio.sleep(0.1)
+    racing = await probe.post("/v1/probes", json=body, headers={"Idempotency-Key": "k-4"})
+    assert racing.status_code == 409, (racing.headers, racing.text)
+    assert (await slow).status_code == 201
+    replay = await probe.post("/v1/probes", json=body, headers={"Idempotency-Key": "k-4"})
+    assert replay.status_code == 201 and replay.headers["idempotent-replayed"] == "true"
+
+
+async def test_server_error_is_not_stored(probe: httpx.AsyncClient) -> None:
+    crash = await probe.post("/v1/probes", json={"then": "crash"}, headers={"Idempotency-Key": "k-5"})
+    assert crash.status_code == 500
+    again = await probe.post("/v1/probes", json={"then": "crash"}, headers={"Idempotency-Key": "k-5"})
+    assert again.status_code == 500 and "idempotent-replayed" not in again.headers
+
+
+async def test_client_error_is_stored(probe: httpx.AsyncClient) -> None:
+    body = {"then": "conflict"}
+    first = await probe.post("/v1/probes", json=body, headers={"Idempotency-Key": "k-6"})
+    again = await probe.post("/v1/probes", json=body, headers={"Idempotency-Key": "k-6"})
+    assert first.status_code == again.status_code == 409
+    assert again.headers["idempotent-replayed"] == "true"
+    assert again.headers["content-type"] == "application/problem+json"
+
+
+async def test_oversized_key_is_400(probe: httpx.AsyncClient) -> None:
+    r = await probe.post("/v1/probes", json={}, headers={"Idempotency-Key": "k" * 300})
+    assert r.status_code == 400
