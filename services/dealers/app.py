@@ -1,0 +1,24 @@
+"""The dealers service's app factory."""
+
+from fastapi import FastAPI
+
+from chassis.app import ServiceSpec, build_app
+from services.dealers.dealers.routes import router as dealers_router
+from services.dealers.models import tables
+from services.dealers.settings import MIGRATIONS, DealersSettings
+
+SPEC = ServiceSpec(
+    name="dealers",
+    title="ARS dealers service",
+    description="Core dealers (核心经销商) and their terminal network.",
+    version="0.1.0",
+    event_path="/v1/dealer-events",
+    event_scope="dealers:read",
+    routers=[dealers_router],
+    tables=tables,
+    migrations=MIGRATIONS,
+)
+
+
+def create_app(settings: DealersSettings | None = None) -> FastAPI:
+    return build_app(SPEC, settings or DealersSettings())

@@ -1,0 +1,118 @@
+"""HTTP routes of `/v1/dealers`: thin, typed, every one scoped; partners see only their dealers."""
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Header, Response, status
+
+from chassis.db import SessionDep
+from chassis.errors import problem_responses
+from chassis.etag import check_if_match, set_etag
+from chassis.identity import Principal, require_scopes
+from chassis.pagination import Cursor, Limit
+from services.dealers.dealers import service
+from services.dealers.dealers.schemas import DealerCreate, DealerPage, DealerPublic, DealerUpdate
+from services.dealers.models import DealerTier
+
+router = APIRouter(
+    prefix="/v1/dealers", tags=["dealers"], responses=problem_responses(401, 403, 422)
+)
+Reader = Annotated[Principal, require_scopes("dealers:read")]
+Writer = Annotated[Principal, require_scopes("dealers:write")]
+IfMatch = Annotated[str | None, Header(description="The ETag of the version being changed")]
+
+
+@router.get("", response_model=DealerPage, summary="List dealers", operation_id="dealers_list")
+async def list_dealers(
+    session: SessionDep,
+    caller: Reader,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+    code: str | None = None,
+    region_id: UUID | None = None,
+    tier: DealerTier | None = None,
+    advisor_id: UUID | None = None,
+) -> DealerPage:
+    rows, next_cursor = await service.list_page(
+        session,
+        caller=caller,
+        limit=limit,
+        cursor=cursor,
+        code=code,
+        region_id=region_id,
+        tier=tier,
+        advisor_id=advisor_id,
+    )
+    return DealerPage(items=[DealerPublic.model_validate(r) for r in rows], next_cursor=next_cursor)
+
+
+@router.post(
+    "",
+    response_model=DealerPublic,
+    status_code=status.HTTP_201_CREATED,
+    summary="Create a dealer",
+    operation_id="dealers_create",
+    responses=problem_responses(409),
+)
+async def create_dealer(
+    body: DealerCreate, session: SessionDep, caller: Writer, response: Response
+) -> DealerPublic:
+    dealer = await service.create(session, body, caller=caller)
+    set_etag(response, dealer.version)
+    response.headers["Location"] = f"/v1/dealers/{dealer.id}"
+    return DealerPublic.model_validate(dealer)
+
+
+@router.get(
+    "/{dealer_id}",
+    response_model=DealerPublic,
+    summary="Get a dealer",
+    operation_id="dealers_get",
+    responses=problem_responses(404),
+)
+async def get_dealer(
+    dealer_id: UUID, session: SessionDep, caller: Reader, response: Response
+) -> DealerPublic:
+    dealer = await service.get(session, dealer_id, caller=caller)
+    set_etag(response, dealer.version)
+    return DealerPublic.model_validate(dealer)
+
+
+@router.patch(
+    "/{dealer_id}",
+    response_model=DealerPublic,
+    summary="Update a dealer (partners: contact details only)",
+    operation_id="dealers_update",
+    responses=problem_responses(404, 409, 412, 428),
+)
+async def update_dealer(
+    dealer_id: UUID,
+    body: DealerUpdate,
+    session: SessionDep,
+    caller: Writer,
+    response: Response,
+    if_match: IfMatch = None,
+) -> DealerPublic:
+    dealer = await service.get(session, dealer_id, caller=caller)
+    service.authorize_update(body, caller=caller)
+    check_if_match(if_match, dealer.version)
+    dealer = await service.update(session, dealer, body, caller=caller)
+    set_etag(response, dealer.version)
+    return DealerPublic.model_validate(dealer)
+
+
+@router.delete(
+    "/{dealer_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Delete a dealer",
+    operation_id="dealers_delete",
+    responses=problem_responses(404, 412, 428),
+)
+async def delete_dealer(
+    dealer_id: UUID, session: SessionDep, caller: Writer, if_match: IfMatch = None
+) -> Response:
+    dealer = await service.get(session, dealer_id, caller=caller)
+    service.authorize_delete(caller=caller)
+    check_if_match(if_match, dealer.version)
+    await service.delete(session, dealer, caller=caller)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
