@@ -1,0 +1,126 @@
+"""HTTP routes of `/v1/advisors`: thin, typed, every one scoped."""
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Header, Response, status
+
+from chassis.db import SessionDep
+from chassis.errors import problem_responses
+from chassis.etag import check_if_match, set_etag
+from chassis.identity import Principal, require_scopes
+from chassis.pagination import Cursor, Limit
+from services.advisors.advisors import service
+from services.advisors.advisors.schemas import (
+    AdvisorCreate,
+    AdvisorPage,
+    AdvisorPublic,
+    AdvisorUpdate,
+)
+from services.advisors.models import AdvisorLevel, AdvisorRole, AdvisorStatus
+
+router = APIRouter(
+    prefix="/v1/advisors", tags=["advisors"], responses=problem_responses(401, 403, 422)
+)
+Reader = Annotated[Principal, require_scopes("advisors:read")]
+Writer = Annotated[Principal, require_scopes("advisors:write")]
+IfMatch = Annotated[str | None, Header(description="The ETag of the version being changed")]
+
+
+@router.get("", response_model=AdvisorPage, summary="List advisors", operation_id="advisors_list")
+async def list_advisors(
+    session: SessionDep,
+    _: Reader,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+    employee_code: str | None = None,
+    role: AdvisorRole | None = None,
+    region_id: UUID | None = None,
+    manager_id: UUID | None = None,
+    level: AdvisorLevel | None = None,
+    status: AdvisorStatus | None = None,
+) -> AdvisorPage:
+    rows, next_cursor = await service.list_page(
+        session,
+        limit=limit,
+        cursor=cursor,
+        employee_code=employee_code,
+        role=role,
+        region_id=region_id,
+        manager_id=manager_id,
+        level=level,
+        status=status,
+    )
+    return AdvisorPage(
+        items=[AdvisorPublic.model_validate(r) for r in rows], next_cursor=next_cursor
+    )
+
+
+@router.post(
+    "",
+    response_model=AdvisorPublic,
+    status_code=status.HTTP_201_CREATED,
+    summary="Create an advisor",
+    operation_id="advisors_create",
+    responses=problem_responses(409),
+)
+async def create_advisor(
+    body: AdvisorCreate, session: SessionDep, caller: Writer, response: Response
+) -> AdvisorPublic:
+    advisor = await service.create(session, body, actor=caller.subject)
+    set_etag(response, advisor.version)
+    response.headers["Location"] = f"/v1/advisors/{advisor.id}"
+    return AdvisorPublic.model_validate(advisor)
+
+
+@router.get(
+    "/{advisor_id}",
+    response_model=AdvisorPublic,
+    summary="Get an advisor",
+    operation_id="advisors_get",
+    responses=problem_responses(404),
+)
+async def get_advisor(
+    advisor_id: UUID, session: SessionDep, _: Reader, response: Response
+) -> AdvisorPublic:
+    advisor = await service.get(session, advisor_id)
+    set_etag(response, advisor.version)
+    return AdvisorPublic.model_validate(advisor)
+
+
+@router.patch(
+    "/{advisor_id}",
+    response_model=AdvisorPublic,
+    summary="Update an advisor",
+    operation_id="advisors_update",
+    responses=problem_responses(404, 412, 428),
+)
+async def update_advisor(
+    advisor_id: UUID,
+    body: AdvisorUpdate,
+    session: SessionDep,
+    caller: Writer,
+    response: Response,
+    if_match: IfMatch = None,
+) -> AdvisorPublic:
+    advisor = await service.get(session, advisor_id)
+    check_if_match(if_match, advisor.version)
+    advisor = await service.update(session, advisor, body, actor=caller.subject)
+    set_etag(response, advisor.version)
+    return AdvisorPublic.model_validate(advisor)
+
+
+@router.delete(
+    "/{advisor_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Delete an advisor who manages nobody",
+    operation_id="advisors_delete",
+    responses=problem_responses(404, 409, 412, 428),
+)
+async def delete_advisor(
+    advisor_id: UUID, session: SessionDep, caller: Writer, if_match: IfMatch = None
+) -> Response:
+    advisor = await service.get(session, advisor_id)
+    check_if_match(if_match, advisor.version)
+    await service.delete(session, advisor, actor=caller.subject)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

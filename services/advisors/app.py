@@ -1,0 +1,24 @@
+"""The advisors service's app factory."""
+
+from fastapi import FastAPI
+
+from chassis.app import ServiceSpec, build_app
+from services.advisors.advisors.routes import router as advisors_router
+from services.advisors.models import tables
+from services.advisors.settings import MIGRATIONS, AdvisorsSettings
+
+SPEC = ServiceSpec(
+    name="advisors",
+    title="ARS advisors service",
+    description="Customer advisors (客户顾问): the field force, its managers and promoters.",
+    version="0.1.0",
+    event_path="/v1/advisor-events",
+    event_scope="advisors:read",
+    routers=[advisors_router],
+    tables=tables,
+    migrations=MIGRATIONS,
+)
+
+
+def create_app(settings: AdvisorsSettings | None = None) -> FastAPI:
+    return build_app(SPEC, settings or AdvisorsSettings())
