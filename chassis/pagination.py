@@ -21,7 +21,10 @@ MAX_LIMIT = 500
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size (1–500).")]
 Cursor = Annotated[
     str | None,
-    Query(max_length=200, description="Opaque cursor from the previous page's `next_cursor`."),
+    Query(
+        pattern=r"^[A-Za-z0-9_-]{22}$",
+        description="Opaque cursor from the previous page's `next_cursor`.",
+    ),
 ]
 
 

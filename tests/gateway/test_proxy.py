@@ -1,0 +1,147 @@
+"""The gateway as a reverse proxy, in front of a fake upstream that shows what it received."""
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+from asgi_lifespan import LifespanManager
+
+from chassis.devkeys import DEV_PUBLIC_KEY
+from chassis.identity import TokenVerifier
+from gateway.app import create_app
+from gateway.settings import GatewaySettings
+
+
+async def echo(request: web.Request) -> web.Response:
+    body = await request.read()
+    return web.json_response(
+        {"path": request.path_qs, "method": request.method, "headers": dict(request.headers), "size": len(body)},
+        status=201 if request.method == "POST" else 200,
+        headers={"X-Upstream": "yes", "Connection": "keep-alive"},
+    )
+
+
+async def big(request: web.Request) -> web.StreamResponse:
+    response = web.StreamResponse(headers={"Content-Type": "application/octet-stream"})
+    await response.prepare(request)
+    for _ in range(64):
+        await response.write(b"x" * 16384)
+    await response.write_eof()
+    return response
+
+
+async def slow(request: web.Request) -> web.Response:
+    await asyncio.sleep(2)
+    return web.json_response({})
+
+
+@pytest.fixture
+async def upstream() -> AsyncIterator[TestServer]:
+    app = web.Application()
+    app.router.add_get("/v1/regions/big", big)
+    app.router.add_get("/v1/regions/slow", slow)
+    app.router.add_route("*", "/{tail:.*}", echo)
+    server = TestServer(app, host="127.0.0.1")
+    await server.start_server()
+    yield server
+    await server.close()
+
+
+async def gateway_client(settings: GatewaySettings) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(settings)
+    async with LifespanManager(app) as manager:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=manager.app), base_url="http://gw") as c:
+            yield c
+
+
+@pytest.fixture
+async def gw(upstream: TestServer) -> AsyncIterator[httpx.AsyncClient]:
+    url = str(upstream.make_url("")).rstrip("/")
+    settings = GatewaySettings(
+        regions_url=url, dealers_url="http://127.0.0.1:1", advisors_url=url, dev_auth=True,
+        upstream_timeout=0.5, access_log=False, log_level="WARNING",
+    )
+    async for client in gateway_client(settings):
+        yield client
+
+
+async def test_forwards_a_signed_identity_and_strips_the_callers(gw: httpx.AsyncClient) -> None:
+    spoof = {
+        "Authorization": "Bearer caller-token",
+        "X-ARS-Principal": "admin",
+        "X-Forwarded-For": "6.6.6.6",
+        "Cookie": "session=1",
+        "X-Request-ID": "rid-1",
+    }
+    r = await gw.get("/v1/regions/abc?x=1&y=%E5%9B%9B", headers=spoof)
+    assert r.status_code == 200 and r.headers["x-request-id"] == "rid-1"
+    seen: dict[str, Any] = r.json()
+    headers = {k.lower(): v for k, v in seen["headers"].items()}
+    assert seen["path"] == "/v1/regions/abc?x=1&y=%E5%9B%9B"
+    assert "x-ars-principal" not in headers and "cookie" not in headers
+    assert headers["x-forwarded-for"] != "6.6.6.6"
+    assert headers["x-request-id"] == "rid-1"
+    token = headers["authorization"].removeprefix("Bearer ")
+    principal = TokenVerifier(DEV_PUBLIC_KEY, "regions").verify(token)
+    assert principal.subject == "developer" and "regions:write" in principal.scopes
+    assert "connection" not in {k.lower() for k in r.headers}
+    assert r.headers["x-upstream"] == "yes"
+
+
+async def test_routes_by_collection(gw: httpx.AsyncClient) -> None:
+    r = await gw.get("/v1/advisors")
+    assert r.status_code == 200 and r.json()["path"] == "/v1/advisors"
+    token = {k.lower(): v for k, v in r.json()["headers"].items()}["authorization"][7:]
+    assert TokenVerifier(DEV_PUBLIC_KEY, "advisors").verify(token).subject == "developer"
+    unknown = await gw.get("/v1/nothing")
+    assert unknown.status_code == 404 and unknown.headers["content-type"] == "application/problem+json"
+
+
+async def test_streams_bodies_both_ways(gw: httpx.AsyncClient) -> None:
+    payload = b"y" * (3 * 1024 * 1024)
+    r = await gw.post("/v1/regions/bulk", content=payload, headers={"content-type": "application/json"})
+    assert r.status_code == 201 and r.json()["size"] == len(payload)
+    big = await gw.get("/v1/regions/big")
+    assert big.status_code == 200 and big.content == b"x" * (64 * 16384)
+
+
+async def test_unavailable_upstream_is_503(gw: httpx.AsyncClient) -> None:
+    r = await gw.get("/v1/dealers")
+    assert r.status_code == 503
+    assert r.headers["content-type"] == "application/problem+json"
+    assert r.json()["upstream"] == "dealers"
+
+
+async def test_slow_upstream_is_504(gw: httpx.AsyncClient) -> None:
+    r = await gw.get("/v1/regions/slow")
+    assert r.status_code == 504 and r.json()["upstream"] == "regions"
+
+
+async def test_without_dev_auth_every_api_call_is_401(upstream: TestServer) -> None:
+    url = str(upstream.make_url("")).rstrip("/")
+    settings = GatewaySettings(regions_url=url, access_log=False)
+    async for client in gateway_client(settings):
+        r = await client.get("/v1/regions")
+        assert r.status_code == 401 and r.headers["content-type"] == "application/problem+json"
+        assert (await client.get("/healthz")).status_code == 200
+
+
+async def test_local_routes(gw: httpx.AsyncClient) -> None:
+    doc = (await gw.get("/openapi.json")).json()
+    assert "/v1/regions" in doc["paths"] and "/v1/dealers" in doc["paths"]
+    docs = await gw.get("/docs")
+    assert docs.status_code == 200 and "swagger" in docs.text.lower()
+    ready = await gw.get("/readyz")
+    assert ready.status_code == 503  # the fake upstream has no /readyz worth the name, dealers is down
+    assert ready.json()["upstreams"]["dealers"].startswith("unreachable")
+    metrics = (await gw.get("/metrics")).text
+    assert "http_requests_total" in metrics
+
+
+def test_production_refuses_development_settings() -> None:
+    with pytest.raises(ValueError, match="development key"):
+        GatewaySettings(environment="production")
