@@ -72,11 +72,15 @@ def build_app(spec: ServiceSpec, settings: BaseServiceSettings) -> FastAPI:
         )
     )
     # Added innermost first: observability wraps identity, which wraps idempotency.
-    app.add_middleware(IdempotencyMiddleware, db=lambda: app.state.db, table=spec.tables.idempotency)
+    app.add_middleware(
+        IdempotencyMiddleware, db=lambda: app.state.db, table=spec.tables.idempotency
+    )
     app.add_middleware(
         IdentityMiddleware, verifier=TokenVerifier(settings.identity_public_key, spec.name)
     )
-    app.add_middleware(ObservabilityMiddleware, metrics=app.state.metrics, access_log=settings.access_log)
+    app.add_middleware(
+        ObservabilityMiddleware, metrics=app.state.metrics, access_log=settings.access_log
+    )
     app.openapi = lambda: contract(app)  # type: ignore[method-assign]
     return app
 

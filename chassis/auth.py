@@ -20,7 +20,9 @@ class IdentityMiddleware:
         token = bearer_token(scope.get("headers", ()))
         try:
             if token is None:
-                raise Unauthorized("An identity token is required (call the API through the gateway).")
+                raise Unauthorized(
+                    "An identity token is required (call the API through the gateway)."
+                )
             principal = self.verifier.verify(token)
         except ProblemError as exc:
             body = exc.body(scope["path"])
@@ -29,4 +31,3 @@ class IdentityMiddleware:
             return
         scope.setdefault("state", {})["principal"] = principal
         await self.app(scope, receive, send)
-

@@ -1,18 +1,22 @@
 """The per-service command line: `python -m services.<name> migrate`."""
 
 import argparse
-import tempfile
 import sys
+import tempfile
 from pathlib import Path
+from typing import Protocol
 
 from alembic import command
 
 from chassis.migrations import alembic_config, upgrade
-from chassis.settings import BaseServiceSettings
 
 
-def main(settings: BaseServiceSettings, migrations: Path, argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog=f"python -m {migrations.parent.name}")
+class HasDatabase(Protocol):
+    database_url: str
+
+
+def main(settings: HasDatabase, migrations: Path, argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog=f"python -m {_package(migrations)}")
     sub = parser.add_subparsers(dest="command", required=True)
     up = sub.add_parser("migrate", help="upgrade the database to the newest revision")
     up.add_argument("--revision", default="head")
@@ -31,3 +35,8 @@ def main(settings: BaseServiceSettings, migrations: Path, argv: list[str] | None
             cfg = alembic_config(migrations, url)
             command.revision(cfg, message=args.message, autogenerate=True, rev_id=args.rev_id)
     return 0
+
+
+def _package(migrations: Path) -> str:
+    parent = migrations.parent
+    return f"services.{parent.name}" if parent.parent.name == "services" else parent.name

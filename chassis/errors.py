@@ -1,7 +1,8 @@
 """RFC 9457 problem details: the error classes services raise and the handlers that render them."""
 
 import logging
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -9,7 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from pydantic import BaseModel
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -98,7 +99,9 @@ class TooManyRequests(ProblemError):
 
 def field_error(pointer: str, detail: str) -> Unprocessable:
     """A 422 naming one field, the commonest domain-rule failure."""
-    return Unprocessable(f"{pointer.removeprefix('#/')}: {detail}", errors=[FieldError(pointer, detail)])
+    return Unprocessable(
+        f"{pointer.removeprefix('#/')}: {detail}", errors=[FieldError(pointer, detail)]
+    )
 
 
 class Problem(BaseModel):
@@ -113,7 +116,7 @@ class Problem(BaseModel):
 
 
 def problem_response(
-    status: int, body: dict[str, Any], headers: dict[str, str] | None = None
+    status: int, body: dict[str, Any], headers: Mapping[str, str] | None = None
 ) -> Response:
     return Response(dumps(body), status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
 
@@ -170,18 +173,50 @@ async def _on_validation(request: Request, exc: Exception) -> Response:
 
 async def _on_http(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
-    return problem_response(exc.status_code, generic_problem(exc.status_code, str(exc.detail)), exc.headers)
+    return problem_response(
+        exc.status_code, generic_problem(exc.status_code, str(exc.detail)), exc.headers
+    )
+
+
+_SQLITE_UNIQUE = re.compile(r"UNIQUE constraint failed: \w+\.(\w+)")
+
+
+def unique_violation_field(exc: IntegrityError) -> str | None:
+    """The column a unique violation is about, or None when it is another integrity error."""
+    orig = exc.orig
+    cause = getattr(orig, "__cause__", None)
+    if getattr(cause, "sqlstate", None) == "23505":
+        constraint = str(getattr(cause, "constraint_name", "") or "")
+        table = str(getattr(cause, "table_name", "") or "")
+        return constraint.removeprefix(f"uq_{table}_").removeprefix("ix_") or "unknown"
+    match = _SQLITE_UNIQUE.search(str(orig))
+    return match.group(1) if match else None
 
 
 async def _on_integrity(request: Request, exc: Exception) -> Response:
-    log.info("integrity conflict: %s", exc)
-    detail = "The request conflicts with an existing record (a unique value is already taken)."
+    assert isinstance(exc, IntegrityError)
+    log.info("integrity error: %s", exc.orig)
+    field = unique_violation_field(exc)
+    if field is not None:
+        detail = f"A record with this {field} already exists."
+        return problem_response(409, Conflict(detail, field=field).body(request.url.path))
+    detail = "The request refers to a record that does not exist or is still referenced."
     return problem_response(409, Conflict(detail).body(request.url.path))
 
 
 async def _on_stale(request: Request, exc: Exception) -> Response:
-    body = PreconditionFailed("The record was changed by another request; fetch it again.").body()
-    return problem_response(412, body)
+    detail = "The record was changed by another request; fetch it again."
+    return problem_response(412, PreconditionFailed(detail).body(request.url.path))
+
+
+async def _on_db_error(request: Request, exc: Exception) -> Response:
+    # PostgreSQL refuses NUL characters in text; SQLite stores them. Answer alike on both.
+    if "0x00" in str(exc) or "NUL" in str(exc):
+        names = [k for k, v in request.query_params.multi_items() if "\x00" in v]
+        errors = [FieldError(f"#/{n}", "contains a NUL character") for n in names]
+        body = Unprocessable("Text may not contain NUL characters.", errors=errors)
+        return problem_response(422, body.body(request.url.path))
+    return await _on_unexpected(request, exc)
 
 
 async def _on_unexpected(request: Request, exc: Exception) -> Response:
@@ -195,6 +230,7 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _on_http)
     app.add_exception_handler(IntegrityError, _on_integrity)
     app.add_exception_handler(StaleDataError, _on_stale)
+    app.add_exception_handler(DBAPIError, _on_db_error)
     app.add_exception_handler(Exception, _on_unexpected)
 
 

@@ -18,7 +18,8 @@ def check_if_match(if_match: str | None, version: int) -> None:
     if not if_match:
         raise PreconditionRequired("This update needs an If-Match header with the record's ETag.")
     current = etag(version)
-    offered = {tag.strip().removeprefix("W/") for tag in if_match.split(",")}
+    # If-Match uses strong comparison (RFC 9110 §13.1.1): a weak tag never matches.
+    offered = {tag.strip() for tag in if_match.split(",")}
     if current not in offered and "*" not in offered:
         raise PreconditionFailed(
             "The record has changed since it was read; fetch it again.", current_etag=current

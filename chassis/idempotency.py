@@ -9,8 +9,17 @@ from typing import Any
 from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from chassis.asgi import ASGIApp, Message, Receive, Scope, Send, header, read_body, replay_receive
-from chassis.asgi import send_bytes
+from chassis.asgi import (
+    ASGIApp,
+    Message,
+    Receive,
+    Scope,
+    Send,
+    header,
+    read_body,
+    replay_receive,
+    send_bytes,
+)
 from chassis.db import Database
 from chassis.errors import PROBLEM_MEDIA_TYPE, BadRequest, Conflict, ProblemError, Unprocessable
 from chassis.identity import Principal
@@ -90,7 +99,11 @@ class IdempotencyMiddleware:
             try:
                 await session.execute(
                     insert(t).values(
-                        caller=caller, key=key, fingerprint=print_, state="in_flight", created_at=now
+                        caller=caller,
+                        key=key,
+                        fingerprint=print_,
+                        state="in_flight",
+                        created_at=now,
                     )
                 )
                 await session.commit()
@@ -98,8 +111,10 @@ class IdempotencyMiddleware:
             except IntegrityError:
                 await session.rollback()
             row = (
-                await session.execute(select(t).where(t.c.caller == caller, t.c.key == key))
-            ).mappings().one_or_none()
+                (await session.execute(select(t).where(t.c.caller == caller, t.c.key == key)))
+                .mappings()
+                .one_or_none()
+            )
             if row is None:  # finished and purged between our insert and select
                 raise Conflict("A request with this Idempotency-Key is being processed; retry.")
             if row["fingerprint"] != print_:

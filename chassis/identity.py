@@ -4,10 +4,11 @@ call; services verify it, turn it into a `Principal` and check scopes per route.
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, cast
 from uuid import UUID
 
 import jwt
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import load_pem_private_key, load_pem_public_key
 from fastapi import Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -19,6 +20,7 @@ ALGORITHM = "EdDSA"
 DEFAULT_TTL = 60
 CLOCK_SKEW = 5
 PrincipalKind = Literal["user", "erp", "partner", "integration", "service"]
+KINDS = frozenset(PrincipalKind.__args__)  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -48,9 +50,12 @@ class Principal:
 
     @classmethod
     def from_claims(cls, claims: dict[str, Any]) -> "Principal":
+        kind = claims.get("kind")
+        if kind not in KINDS:
+            raise ValueError(f"unknown principal kind {kind!r}")
         return cls(
             subject=str(claims["sub"]),
-            kind=claims.get("kind", "user"),
+            kind=cast(PrincipalKind, kind),
             scopes=frozenset(claims.get("scopes", ())),
             dealer_ids=frozenset(UUID(d) for d in claims.get("dealer_ids", ())),
             name=str(claims.get("name", "")),
@@ -61,7 +66,10 @@ class TokenSigner:
     """Signs identity tokens; the gateway holds the only private key."""
 
     def __init__(self, private_key_pem: str, *, ttl: int = DEFAULT_TTL) -> None:
-        self._key = load_pem_private_key(private_key_pem.encode(), password=None)
+        key = load_pem_private_key(private_key_pem.encode(), password=None)
+        if not isinstance(key, Ed25519PrivateKey):
+            raise ValueError("the identity signing key must be an Ed25519 private key")
+        self._key = key
         self.ttl = ttl
 
     def sign(self, principal: Principal, audience: str, *, now: float | None = None) -> str:
@@ -81,7 +89,10 @@ class TokenVerifier:
     MAX_CACHE = 10_000
 
     def __init__(self, public_key_pem: str, audience: str) -> None:
-        self._key = load_pem_public_key(public_key_pem.encode())
+        key = load_pem_public_key(public_key_pem.encode())
+        if not isinstance(key, Ed25519PublicKey):
+            raise ValueError("the identity verification key must be an Ed25519 public key")
+        self._key = key
         self.audience = audience
         self._cache: dict[str, tuple[Principal, float]] = {}
 
@@ -142,9 +153,7 @@ def require_scopes(*scopes: str) -> Any:
         principal = current_principal(request)
         missing = [s for s in scopes if s not in principal.scopes]
         if missing:
-            raise Forbidden(
-                f"Missing scope: {', '.join(missing)}", missing_scopes=missing
-            )
+            raise Forbidden(f"Missing scope: {', '.join(missing)}", missing_scopes=missing)
         return principal
 
     return Security(dependency, scopes=list(scopes))

@@ -8,7 +8,13 @@ from collections.abc import Callable
 from contextvars import ContextVar
 from datetime import UTC, datetime
 
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+)
 
 from chassis.asgi import ASGIApp, Message, Receive, Scope, Send, send_bytes
 from chassis.jsonutil import dumps
@@ -64,8 +70,8 @@ def _matched_route(scope: Scope) -> str:
     return getattr(scope.get("route"), "path", None) or "unmatched"
 
 
-def _valid_request_id(value: str | None) -> bool:
-    return bool(value) and len(value or "") <= _MAX_REQUEST_ID and (value or "").isprintable()
+def _valid_request_id(value: str) -> bool:
+    return len(value) <= _MAX_REQUEST_ID and value.isprintable()
 
 
 class ObservabilityMiddleware:
@@ -89,8 +95,10 @@ class ObservabilityMiddleware:
         if scope["path"] == "/metrics":
             await send_bytes(send, 200, generate_latest(self.metrics.registry), CONTENT_TYPE_LATEST)
             return
-        incoming = next((v.decode("latin-1") for k, v in scope["headers"] if k == REQUEST_ID_HEADER), None)
-        request_id = incoming if _valid_request_id(incoming) else uuid.uuid4().hex
+        incoming = next(
+            (v.decode("latin-1") for k, v in scope["headers"] if k == REQUEST_ID_HEADER), None
+        )
+        request_id = incoming if incoming and _valid_request_id(incoming) else uuid.uuid4().hex
         token = request_id_var.set(request_id)
         started = time.perf_counter()
         status = 500
@@ -99,7 +107,9 @@ class ObservabilityMiddleware:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                headers = [h for h in message.get("headers", []) if h[0].lower() != REQUEST_ID_HEADER]
+                headers = [
+                    h for h in message.get("headers", []) if h[0].lower() != REQUEST_ID_HEADER
+                ]
                 headers.append((REQUEST_ID_HEADER, request_id.encode("latin-1")))
                 message["headers"] = headers
             await send(message)

@@ -10,7 +10,6 @@ from fastapi import Query
 from pydantic import BaseModel
 from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import InstrumentedAttribute
 
 from chassis.errors import field_error
 
@@ -48,7 +47,7 @@ def decode_cursor(cursor: str) -> UUID:
 async def paginate(
     session: AsyncSession,
     stmt: Select[Any],
-    key: InstrumentedAttribute[Any],
+    key: Any,  # the mapped key column, e.g. col(Region.id)
     *,
     limit: int,
     cursor: str | None,
@@ -60,4 +59,4 @@ async def paginate(
     if len(rows) <= limit:
         return rows, None
     rows = rows[:limit]
-    return rows, encode_cursor(getattr(rows[-1], key.key))
+    return rows, encode_cursor(getattr(rows[-1], str(key.key)))

@@ -2,8 +2,6 @@
 
 from dataclasses import dataclass
 
-from chassis.db import UTCDateTime
-
 from sqlalchemy import (
     JSON,
     BigInteger,
@@ -15,6 +13,8 @@ from sqlalchemy import (
     Table,
     Uuid,
 )
+
+from chassis.db import UTCDateTime
 
 # SQLite only auto-increments an INTEGER PRIMARY KEY.
 BigId = BigInteger().with_variant(Integer(), "sqlite")

@@ -7,7 +7,15 @@ from decimal import Decimal
 from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Strict, WithJsonSchema
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    PlainSerializer,
+    Strict,
+    WithJsonSchema,
+    model_validator,
+)
 
 PERIOD_RE = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
 MONEY_RE = r"^[0-9]{1,12}(\.[0-9]{1,2})?$"
@@ -19,9 +27,34 @@ Lax = Strict(False)
 
 
 class RequestModel(BaseModel):
-    """Base of every request body: strict types, unknown fields refused."""
+    """Base of every request body: strict types, unknown fields refused, no NUL characters."""
 
     model_config = ConfigDict(strict=True, extra="forbid", str_strip_whitespace=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nul_characters(cls, data: Any) -> Any:
+        path = _nul_path(data)
+        if path is not None:
+            raise ValueError(f"text at /{path} contains a NUL character")
+        return data
+
+
+def _nul_path(value: Any, prefix: str = "") -> str | None:
+    if isinstance(value, str):
+        return prefix if "\x00" in value else None
+    items = (
+        value.items()
+        if isinstance(value, dict)
+        else enumerate(value)
+        if isinstance(value, list)
+        else ()
+    )
+    for key, item in items:
+        found = _nul_path(item, f"{prefix}/{key}" if prefix else str(key))
+        if found is not None:
+            return found
+    return None
 
 
 class ResponseModel(BaseModel):
@@ -68,6 +101,11 @@ Money = Annotated[
     Strict(False),
     _matching(MONEY_RE, "a non-negative amount as a string with at most 2 decimals"),
     WithJsonSchema({"type": "string", "pattern": MONEY_RE, "examples": ["1200.50"]}),
+]
+MoneyOut = Annotated[
+    Decimal,
+    PlainSerializer(lambda v: f"{v:.2f}", return_type=str, when_used="json"),
+    WithJsonSchema({"type": "string", "pattern": r"^-?[0-9]+\.[0-9]{2}$", "examples": ["1200.00"]}),
 ]
 Period = Annotated[
     str,

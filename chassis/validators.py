@@ -22,7 +22,9 @@ def uscc_problem(code: str) -> str | None:
     if len(code) != 18:
         return "must be 18 characters"
     if not _USCC_RE.match(code):
-        return "has a character outside the GB 32100 alphabet (digits and A–Y without I, O, S, V, Z)"
+        return (
+            "has a character outside the GB 32100 alphabet (digits and A–Y without I, O, S, V, Z)"
+        )
     expected = uscc_check_char(code[:17])
     if code[17] != expected:
         return f"check character is wrong (expected {expected})"

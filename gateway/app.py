@@ -12,7 +12,13 @@ from chassis.errors import NotFound, ProblemError, Unauthorized
 from chassis.identity import Principal, TokenSigner
 from chassis.jsonutil import dumps
 from chassis.observability import Metrics, ObservabilityMiddleware, configure_logging
-from gateway.contracts import all_scopes, collection_of, load_contracts, merged_openapi, routing_table
+from gateway.contracts import (
+    all_scopes,
+    collection_of,
+    load_contracts,
+    merged_openapi,
+    routing_table,
+)
 from gateway.proxy import TokenCache, Upstream, proxy, send_problem
 from gateway.settings import GatewaySettings
 
@@ -27,8 +33,12 @@ class Gateway:
         self.routes = routing_table(contracts)
         self.scopes = all_scopes(contracts)
         self.openapi = dumps(merged_openapi(contracts, title="ARS platform API", version=VERSION))
-        self.upstreams = {name: Upstream(name, url) for name, url in settings.upstream_urls().items()}
-        self.tokens = TokenCache(TokenSigner(settings.identity_private_key, ttl=settings.identity_ttl))
+        self.upstreams = {
+            name: Upstream(name, url) for name, url in settings.upstream_urls().items()
+        }
+        self.tokens = TokenCache(
+            TokenSigner(settings.identity_private_key, ttl=settings.identity_ttl)
+        )
         self.dev_principal = Principal(
             subject="developer", kind="user", scopes=self.scopes, name="Development user"
         )
@@ -84,7 +94,9 @@ class Gateway:
     def _open_sessions(self) -> None:
         for upstream in self.upstreams.values():
             connector = aiohttp.TCPConnector(
-                limit=self.settings.upstream_pool_size, ttl_dns_cache=300, enable_cleanup_closed=True
+                limit=self.settings.upstream_pool_size,
+                ttl_dns_cache=300,
+                enable_cleanup_closed=True,
             )
             upstream.session = aiohttp.ClientSession(
                 base_url=upstream.url,
@@ -141,6 +153,8 @@ def create_app(settings: GatewaySettings | None = None) -> Any:
     configure_logging(settings.log_level)
     gateway = Gateway(settings)
     metrics = Metrics("gateway")
-    app = ObservabilityMiddleware(gateway, metrics, access_log=settings.access_log, route_label=route_label)
+    app = ObservabilityMiddleware(
+        gateway, metrics, access_log=settings.access_log, route_label=route_label
+    )
     app.gateway = gateway  # type: ignore[attr-defined]
     return app

@@ -13,7 +13,9 @@ class RoutingConflict(Exception):
     pass
 
 
-def load_contracts(directory: Path, services: tuple[str, ...] = SERVICES) -> dict[str, dict[str, Any]]:
+def load_contracts(
+    directory: Path, services: tuple[str, ...] = SERVICES
+) -> dict[str, dict[str, Any]]:
     return {name: json.loads((directory / name / "openapi.json").read_text()) for name in services}
 
 
@@ -50,7 +52,9 @@ def all_scopes(contracts: dict[str, dict[str, Any]]) -> frozenset[str]:
     return frozenset(scopes)
 
 
-def merged_openapi(contracts: dict[str, dict[str, Any]], *, title: str, version: str) -> dict[str, Any]:
+def merged_openapi(
+    contracts: dict[str, dict[str, Any]], *, title: str, version: str
+) -> dict[str, Any]:
     """One document for the public API; schema names that clash get the service's prefix."""
     merged: dict[str, Any] = {
         "openapi": "3.1.0",

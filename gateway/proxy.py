@@ -1,7 +1,6 @@
 """The reverse proxy: one aiohttp session per upstream, bodies streamed both ways, the caller's
 identity replaced by a short-lived token signed for the upstream."""
 
-import asyncio
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -113,7 +112,7 @@ async def _request_body(scope: Scope, receive: Receive) -> bytes | AsyncIterator
 
 
 async def proxy(
-    scope: Scope, receive: Receive, send: Send, upstream: Upstream, token: str, timeout: float
+    scope: Scope, receive: Receive, send: Send, upstream: Upstream, token: str, seconds: float
 ) -> None:
     assert upstream.session is not None, "gateway lifespan did not start"
     path = scope["raw_path"].decode("latin-1") if scope.get("raw_path") else scope["path"]
@@ -127,15 +126,15 @@ async def proxy(
             headers=forward_headers(scope, token),
             data=body,
             allow_redirects=False,
-            timeout=aiohttp.ClientTimeout(total=timeout),
+            timeout=aiohttp.ClientTimeout(total=seconds),
         ) as resp:
-            headers = [
-                (k, v) for k, v in resp.raw_headers if k.lower() not in RESPONSE_DROP
-            ]
+            headers = [(k, v) for k, v in resp.raw_headers if k.lower() not in RESPONSE_DROP]
             if resp.content_length is not None and resp.content_length <= SMALL_BODY:
                 payload = await resp.read()
                 headers.append((b"content-length", str(len(payload)).encode()))
-                await send({"type": "http.response.start", "status": resp.status, "headers": headers})
+                await send(
+                    {"type": "http.response.start", "status": resp.status, "headers": headers}
+                )
                 await send({"type": "http.response.body", "body": payload})
                 return
             await send({"type": "http.response.start", "status": resp.status, "headers": headers})
@@ -144,20 +143,31 @@ async def proxy(
             await send({"type": "http.response.body", "body": b""})
     except aiohttp.ClientConnectorError:
         raise UpstreamProblem(
-            503, "upstream-unavailable", "Service Unavailable",
-            f"The {upstream.name} service is unavailable.", upstream.name,
+            503,
+            "upstream-unavailable",
+            "Service Unavailable",
+            f"The {upstream.name} service is unavailable.",
+            upstream.name,
         ) from None
-    except (TimeoutError, asyncio.TimeoutError):
+    except TimeoutError:
         raise UpstreamProblem(
-            504, "upstream-timeout", "Gateway Timeout",
-            f"The {upstream.name} service did not answer in time.", upstream.name,
+            504,
+            "upstream-timeout",
+            "Gateway Timeout",
+            f"The {upstream.name} service did not answer in time.",
+            upstream.name,
         ) from None
     except aiohttp.ClientError as exc:
         raise UpstreamProblem(
-            502, "bad-gateway", "Bad Gateway",
-            f"The {upstream.name} service failed: {type(exc).__name__}.", upstream.name,
+            502,
+            "bad-gateway",
+            "Bad Gateway",
+            f"The {upstream.name} service failed: {type(exc).__name__}.",
+            upstream.name,
         ) from None
 
 
-async def send_problem(send: Send, exc: ProblemError, instance: str, headers: list[tuple[bytes, bytes]] = []) -> None:
+async def send_problem(
+    send: Send, exc: ProblemError, instance: str, headers: list[tuple[bytes, bytes]] = []
+) -> None:
     await send_bytes(send, exc.status, dumps(exc.body(instance)), PROBLEM_MEDIA_TYPE, headers)

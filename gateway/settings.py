@@ -8,6 +8,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from chassis.devkeys import DEV_PRIVATE_KEY, is_dev_key
 from chassis.settings import Environment
 
+MIGRATIONS = Path(__file__).parent / "migrations"
 # The services' committed contracts, installed beside this package.
 CONTRACTS_DIR = Path(__file__).resolve().parent.parent / "services"
 

@@ -8,7 +8,11 @@ from chassis.validators import uscc_check_char
 
 SICHUAN = ("510000", "四川省")
 PREFECTURES = [("510100", "成都市"), ("510300", "自贡市"), ("510700", "绵阳市")]
-COUNTIES = [("510104", "锦江区", "510100"), ("510105", "青羊区", "510100"), ("510703", "涪城区", "510700")]
+COUNTIES = [
+    ("510104", "锦江区", "510100"),
+    ("510105", "青羊区", "510100"),
+    ("510703", "涪城区", "510700"),
+]
 SALES = [("SW", "西南大区", None), ("SW-CD", "成都片区", "SW")]
 DEALERS = [
     ("D-CD-001", "成都川信商贸有限公司", "510100", "core"),
@@ -36,7 +40,9 @@ def _post(client: httpx.Client, path: str, body: dict[str, Any], key: str) -> di
 def load_demo(gateway_url: str) -> None:
     with httpx.Client(base_url=gateway_url, timeout=10) as client:
         ids: dict[str, str] = {}
-        province = _post(client, "/v1/regions", {"code": SICHUAN[0], "name": SICHUAN[1]}, SICHUAN[0])
+        province = _post(
+            client, "/v1/regions", {"code": SICHUAN[0], "name": SICHUAN[1]}, SICHUAN[0]
+        )
         ids[SICHUAN[0]] = province["id"]
         for code, name in PREFECTURES:
             body = {"code": code, "name": name, "parent_id": ids[SICHUAN[0]]}
@@ -44,11 +50,11 @@ def load_demo(gateway_url: str) -> None:
         for code, name, parent in COUNTIES:
             body = {"code": code, "name": name, "parent_id": ids[parent]}
             ids[code] = _post(client, "/v1/regions", body, code)["id"]
-        for code, name, parent in SALES:
-            body = {"code": code, "name": name, "kind": "sales"}
-            if parent:
-                body["parent_id"] = ids[parent]
-            ids[code] = _post(client, "/v1/regions", body, code)["id"]
+        for code, name, area in SALES:
+            sales: dict[str, str] = {"code": code, "name": name, "kind": "sales"}
+            if area:
+                sales["parent_id"] = ids[area]
+            ids[code] = _post(client, "/v1/regions", sales, code)["id"]
         advisor_ids: dict[str, str] = {}
         for code, name, role, manager in ADVISORS:
             body = {"employee_code": code, "name": name, "role": role, "region_id": ids["510100"]}

@@ -28,7 +28,9 @@ def main() -> int:
     VAR.mkdir(exist_ok=True)
     busy = [f"{name}:{port}" for name, port in DEFAULT_PORTS.items() if port_in_use(port)]
     if busy:
-        print(f"ports already in use: {', '.join(busy)}; stop what holds them first", file=sys.stderr)
+        print(
+            f"ports already in use: {', '.join(busy)}; stop what holds them first", file=sys.stderr
+        )
         return 1
     stack = Stack(database_urls(), extra_env={"GATEWAY_DEV_AUTH": "true"})
     stack.migrate()

@@ -54,14 +54,26 @@ class Stack:
         for name in SERVICES:
             subprocess.run(
                 [sys.executable, "-m", f"services.{name}", "migrate"],
-                env=self.env(), cwd=ROOT, check=True, capture_output=self.quiet,
+                env=self.env(),
+                cwd=ROOT,
+                check=True,
+                capture_output=self.quiet,
             )
 
     def start(self, name: str) -> None:
         command = [
-            sys.executable, "-m", "uvicorn", "--factory", app_target(name),
-            "--host", "127.0.0.1", "--port", str(self.ports[name]), "--no-access-log",
-            "--log-level", "warning",
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "--factory",
+            app_target(name),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.ports[name]),
+            "--no-access-log",
+            "--log-level",
+            "warning",
         ]
         output = subprocess.DEVNULL if self.quiet else None
         self.processes[name] = subprocess.Popen(

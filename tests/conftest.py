@@ -32,7 +32,9 @@ async def apps(databases: Databases) -> AsyncIterator[Any]:
     async def get(service: str, backend: str, purpose: str = "main") -> Any:
         key = (service, backend, purpose)
         if key not in cache:
-            cache[key] = SERVICES[service].create_app(await databases.url(service, backend, purpose))
+            cache[key] = SERVICES[service].create_app(
+                await databases.url(service, backend, purpose)
+            )
         return cache[key]
 
     yield get

@@ -45,9 +45,13 @@ class ServiceKit:
 
     def settings(self, database_url: str) -> Any:
         cls = next(
-            v for k, v in vars(self.module("settings")).items() if k.endswith("Settings") and k != "BaseServiceSettings"
+            v
+            for k, v in vars(self.module("settings")).items()
+            if k.endswith("Settings") and k != "BaseServiceSettings"
         )
-        return cls(database_url=database_url, environment="test", access_log=False, log_level="WARNING")
+        return cls(
+            database_url=database_url, environment="test", access_log=False, log_level="WARNING"
+        )
 
     def create_app(self, database_url: str) -> Any:
         return self.module("app").create_app(self.settings(database_url))
@@ -84,7 +88,7 @@ async def fresh_database(backend: str, name: str, tmp: Path) -> str:
     if backend == "sqlite":
         path = tmp / f"{name}.db"
         for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
+            await asyncio.to_thread(Path(f"{path}{suffix}").unlink, missing_ok=True)
         return f"sqlite+aiosqlite:///{path}"
     await _recreate_pg(name)
     return pg_url(name)

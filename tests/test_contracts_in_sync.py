@@ -13,7 +13,9 @@ HTTP_METHODS = {"get", "post", "put", "patch", "delete"}
 @pytest.mark.parametrize("service", list(SERVICES))
 def test_committed_contract_matches_the_code(service: str) -> None:
     committed = contract_path(service).read_text()
-    assert committed == render(service), f"run `make contracts` to update services/{service}/openapi.json"
+    assert committed == render(service), (
+        f"run `make contracts` to update services/{service}/openapi.json"
+    )
 
 
 @pytest.mark.parametrize("service", list(SERVICES))

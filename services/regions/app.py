@@ -10,7 +10,9 @@ from services.regions.settings import MIGRATIONS, RegionsSettings
 SPEC = ServiceSpec(
     name="regions",
     title="ARS regions service",
-    description="Regional markets (区域市场): the region tree, surveys, key markets, targets, budgets.",
+    description=(
+        "Regional markets (区域市场): the region tree, surveys, key markets, targets, budgets."
+    ),
     version="0.1.0",
     event_path="/v1/region-events",
     event_scope="regions:read",

@@ -35,7 +35,9 @@ async def test_keys_are_scoped_to_the_caller(probe: httpx.AsyncClient) -> None:
 
 async def test_in_flight_is_409(probe: httpx.AsyncClient) -> None:
     body = {"value": 5, "then": "sleep"}
-    slow = asyncio.create_task(probe.post("/v1/probes", json=body, headers={"Idempotency-Key": "k-4"}))
+    slow = asyncio.create_task(
+        probe.post("/v1/probes", json=body, headers={"Idempotency-Key": "k-4"})
+    )
     await asyncio.sleep(0.1)
     racing = await probe.post("/v1/probes", json=body, headers={"Idempotency-Key": "k-4"})
     assert racing.status_code == 409, (racing.headers, racing.text)
@@ -45,9 +47,13 @@ async def test_in_flight_is_409(probe: httpx.AsyncClient) -> None:
 
 
 async def test_server_error_is_not_stored(probe: httpx.AsyncClient) -> None:
-    crash = await probe.post("/v1/probes", json={"then": "crash"}, headers={"Idempotency-Key": "k-5"})
+    crash = await probe.post(
+        "/v1/probes", json={"then": "crash"}, headers={"Idempotency-Key": "k-5"}
+    )
     assert crash.status_code == 500
-    again = await probe.post("/v1/probes", json={"then": "crash"}, headers={"Idempotency-Key": "k-5"})
+    again = await probe.post(
+        "/v1/probes", json={"then": "crash"}, headers={"Idempotency-Key": "k-5"}
+    )
     assert again.status_code == 500 and "idempotent-replayed" not in again.headers
 
 

@@ -5,8 +5,8 @@ import logging
 import httpx
 import pytest
 
-from chassis.observability import JsonFormatter, request_id_var
 from chassis.jsonutil import loads
+from chassis.observability import JsonFormatter, request_id_var
 from tests.chassis.probe import probe_app
 
 

@@ -51,5 +51,7 @@ async def test_late_commit_is_not_skipped(backend: str, probe: httpx.AsyncClient
         assert [e.type for e in first.items] == []  # b waits behind a's open transaction
         await a.commit()
     async with db.session() as r2:
-        second = await read_feed(r2, outbox, after=first.next_after, limit=10, types=None, principal=reader)
+        second = await read_feed(
+            r2, outbox, after=first.next_after, limit=10, types=None, principal=reader
+        )
     assert sorted(e.type for e in second.items) == ["a", "b"]

@@ -20,5 +20,12 @@ def test_development_key_refused_in_production() -> None:
 
 
 def test_production_accepts_a_real_key() -> None:
-    real = "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEAGb9ECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE=\n-----END PUBLIC KEY-----\n"
-    assert RegionsSettings(environment="production", identity_public_key=real).environment == "production"
+    real = (
+        "-----BEGIN PUBLIC KEY-----\n"
+        "MCowBQYDK2VwAyEAGb9ECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE=\n"
+        "-----END PUBLIC KEY-----\n"
+    )
+    assert (
+        RegionsSettings(environment="production", identity_public_key=real).environment
+        == "production"
+    )

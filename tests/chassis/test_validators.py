@@ -38,8 +38,15 @@ def test_invalid_unified_social_credit_codes(code: str, why: str) -> None:
 
 @pytest.mark.parametrize(
     ("number", "ok"),
-    [("13812345678", True), ("19912345678", True), ("12812345678", False), ("1381234567", False),
-     ("138123456789", False), ("+8613812345678", False), ("1381234567a", False)],
+    [
+        ("13812345678", True),
+        ("19912345678", True),
+        ("12812345678", False),
+        ("1381234567", False),
+        ("138123456789", False),
+        ("+8613812345678", False),
+        ("1381234567a", False),
+    ],
 )
 def test_mobile_numbers(number: str, ok: bool) -> None:
     assert is_mobile(number) is ok
@@ -47,8 +54,15 @@ def test_mobile_numbers(number: str, ok: bool) -> None:
 
 @pytest.mark.parametrize(
     ("gtin", "ok"),
-    [("4006381333931", True), ("4006381333932", False), ("96385074", True), ("036000291452", True),
-     ("10614141000415", True), ("123", False), ("40063813339a1", False)],
+    [
+        ("4006381333931", True),
+        ("4006381333932", False),
+        ("96385074", True),
+        ("036000291452", True),
+        ("10614141000415", True),
+        ("123", False),
+        ("40063813339a1", False),
+    ],
 )
 def test_gtin_check_digit(gtin: str, ok: bool) -> None:
     assert (gtin_problem(gtin) is None) is ok

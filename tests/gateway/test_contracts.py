@@ -29,8 +29,14 @@ def test_a_collection_claimed_twice_is_refused() -> None:
 
 @pytest.mark.parametrize(
     ("path", "segment"),
-    [("/v1/regions", "regions"), ("/v1/regions/1/x", "regions"), ("/v2/regions", None),
-     ("/healthz", None), ("/v1/", None), ("/v1", None)],
+    [
+        ("/v1/regions", "regions"),
+        ("/v1/regions/1/x", "regions"),
+        ("/v2/regions", None),
+        ("/healthz", None),
+        ("/v1/", None),
+        ("/v1", None),
+    ],
 )
 def test_collection_of(path: str, segment: str | None) -> None:
     assert collection_of(path) == segment
@@ -46,14 +52,22 @@ def test_merged_contract_lists_every_service_and_keeps_refs_valid() -> None:
     assert refs and all(ref.rsplit("/", 1)[-1] in schemas for ref in refs)
     op = merged["paths"]["/v1/regions"]["post"]
     assert op["security"] == [{"bearer": ["regions:write"]}]
-    assert {"regions:read", "regions:write", "dealers:read", "advisors:write"} <= all_scopes(contracts)
+    assert {"regions:read", "regions:write", "dealers:read", "advisors:write"} <= all_scopes(
+        contracts
+    )
 
 
 def test_clashing_schema_names_are_prefixed() -> None:
-    a = {"info": {}, "paths": {"/v1/a": {"get": {"$ref": "#/components/schemas/Thing"}}},
-         "components": {"schemas": {"Thing": {"type": "string"}}}}
-    b = {"info": {}, "paths": {"/v1/b": {"get": {"$ref": "#/components/schemas/Thing"}}},
-         "components": {"schemas": {"Thing": {"type": "integer"}}}}
+    a = {
+        "info": {},
+        "paths": {"/v1/a": {"get": {"$ref": "#/components/schemas/Thing"}}},
+        "components": {"schemas": {"Thing": {"type": "string"}}},
+    }
+    b = {
+        "info": {},
+        "paths": {"/v1/b": {"get": {"$ref": "#/components/schemas/Thing"}}},
+        "components": {"schemas": {"Thing": {"type": "integer"}}},
+    }
     merged = merged_openapi({"regions": a, "dealers": b}, title="t", version="1")
     assert merged["components"]["schemas"]["DealersThing"] == {"type": "integer"}
     assert merged["paths"]["/v1/b"]["get"]["$ref"] == "#/components/schemas/DealersThing"

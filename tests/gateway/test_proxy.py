@@ -19,7 +19,12 @@ from gateway.settings import GatewaySettings
 async def echo(request: web.Request) -> web.Response:
     body = await request.read()
     return web.json_response(
-        {"path": request.path_qs, "method": request.method, "headers": dict(request.headers), "size": len(body)},
+        {
+            "path": request.path_qs,
+            "method": request.method,
+            "headers": dict(request.headers),
+            "size": len(body),
+        },
         status=201 if request.method == "POST" else 200,
         headers={"X-Upstream": "yes", "Connection": "keep-alive"},
     )
@@ -41,7 +46,7 @@ async def slow(request: web.Request) -> web.Response:
 
 @pytest.fixture
 async def upstream() -> AsyncIterator[TestServer]:
-    app = web.Application()
+    app = web.Application(client_max_size=16 * 1024 * 1024)
     app.router.add_get("/v1/regions/big", big)
     app.router.add_get("/v1/regions/slow", slow)
     app.router.add_route("*", "/{tail:.*}", echo)
@@ -53,17 +58,26 @@ async def upstream() -> AsyncIterator[TestServer]:
 
 async def gateway_client(settings: GatewaySettings) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app(settings)
-    async with LifespanManager(app) as manager:
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=manager.app), base_url="http://gw") as c:
-            yield c
+    async with (
+        LifespanManager(app) as manager,
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=manager.app), base_url="http://gw"
+        ) as c,
+    ):
+        yield c
 
 
 @pytest.fixture
 async def gw(upstream: TestServer) -> AsyncIterator[httpx.AsyncClient]:
     url = str(upstream.make_url("")).rstrip("/")
     settings = GatewaySettings(
-        regions_url=url, dealers_url="http://127.0.0.1:1", advisors_url=url, dev_auth=True,
-        upstream_timeout=0.5, access_log=False, log_level="WARNING",
+        regions_url=url,
+        dealers_url="http://127.0.0.1:1",
+        advisors_url=url,
+        dev_auth=True,
+        upstream_timeout=0.5,
+        access_log=False,
+        log_level="WARNING",
     )
     async for client in gateway_client(settings):
         yield client
@@ -98,12 +112,16 @@ async def test_routes_by_collection(gw: httpx.AsyncClient) -> None:
     token = {k.lower(): v for k, v in r.json()["headers"].items()}["authorization"][7:]
     assert TokenVerifier(DEV_PUBLIC_KEY, "advisors").verify(token).subject == "developer"
     unknown = await gw.get("/v1/nothing")
-    assert unknown.status_code == 404 and unknown.headers["content-type"] == "application/problem+json"
+    assert (
+        unknown.status_code == 404 and unknown.headers["content-type"] == "application/problem+json"
+    )
 
 
 async def test_streams_bodies_both_ways(gw: httpx.AsyncClient) -> None:
     payload = b"y" * (3 * 1024 * 1024)
-    r = await gw.post("/v1/regions/bulk", content=payload, headers={"content-type": "application/json"})
+    r = await gw.post(
+        "/v1/regions/bulk", content=payload, headers={"content-type": "application/json"}
+    )
     assert r.status_code == 201 and r.json()["size"] == len(payload)
     big = await gw.get("/v1/regions/big")
     assert big.status_code == 200 and big.content == b"x" * (64 * 16384)
@@ -136,7 +154,9 @@ async def test_local_routes(gw: httpx.AsyncClient) -> None:
     docs = await gw.get("/docs")
     assert docs.status_code == 200 and "swagger" in docs.text.lower()
     ready = await gw.get("/readyz")
-    assert ready.status_code == 503  # the fake upstream has no /readyz worth the name, dealers is down
+    assert (
+        ready.status_code == 503
+    )  # the fake upstream has no /readyz worth the name, dealers is down
     assert ready.json()["upstreams"]["dealers"].startswith("unreachable")
     metrics = (await gw.get("/metrics")).text
     assert "http_requests_total" in metrics

@@ -16,7 +16,9 @@ async def create(client: httpx.AsyncClient, code: str, name: str, **extra: Any) 
     return dict(r.json())
 
 
-async def sichuan(client: httpx.AsyncClient) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+async def sichuan(
+    client: httpx.AsyncClient,
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
     province = await create(client, "510000", "四川省")
     city = await create(client, "510100", "成都市", parent_id=province["id"])
     county = await create(client, "510104", "锦江区", parent_id=city["id"])
@@ -29,7 +31,11 @@ async def count(client: httpx.AsyncClient) -> int:
 
 async def test_tree_follows_gb2260_codes(regions: httpx.AsyncClient) -> None:
     province, city, county = await sichuan(regions)
-    assert (province["level"], city["level"], county["level"]) == ("province", "prefecture", "county")
+    assert (province["level"], city["level"], county["level"]) == (
+        "province",
+        "prefecture",
+        "county",
+    )
     assert county["parent_id"] == city["id"] and city["parent_id"] == province["id"]
     got = await regions.get(f"/v1/regions/{county['id']}")
     assert got.json()["name"] == "锦江区"
@@ -62,7 +68,11 @@ async def test_code_and_parent_must_agree(
 async def test_unknown_parent_is_named(regions: httpx.AsyncClient) -> None:
     r = await regions.post(
         "/v1/regions",
-        json={"code": "510100", "name": "成都市", "parent_id": "01a221de-6ceb-7108-8dab-d0c4dfae1f7d"},
+        json={
+            "code": "510100",
+            "name": "成都市",
+            "parent_id": "01a221de-6ceb-7108-8dab-d0c4dfae1f7d",
+        },
     )
     assert r.status_code == 422
     assert r.json()["errors"][0]["pointer"] == "#/parent_id"
@@ -73,7 +83,8 @@ async def test_sales_regions_group_in_two_levels(regions: httpx.AsyncClient) -> 
     district = await create(regions, "SW-CD", "成都片区", kind="sales", parent_id=area["id"])
     assert (area["level"], district["level"]) == ("sales_area", "sales_district")
     r = await regions.post(
-        "/v1/regions", json={"code": "SW-CD-1", "name": "x", "kind": "sales", "parent_id": district["id"]}
+        "/v1/regions",
+        json={"code": "SW-CD-1", "name": "x", "kind": "sales", "parent_id": district["id"]},
     )
     assert r.status_code == 422 and r.json()["errors"][0]["pointer"] == "#/parent_id"
     r = await regions.post("/v1/regions", json={"code": "510000", "name": "x", "kind": "sales"})
@@ -132,7 +143,7 @@ async def test_update_needs_current_etag(regions: httpx.AsyncClient) -> None:
 
 
 async def test_delete_refuses_a_region_with_children(regions: httpx.AsyncClient) -> None:
-    province, city, county = await sichuan(regions)
+    _province, city, county = await sichuan(regions)
     r = await regions.delete(f"/v1/regions/{city['id']}", headers={"If-Match": '"v1"'})
     assert r.status_code == 409
     r = await regions.delete(f"/v1/regions/{county['id']}", headers={"If-Match": '"v1"'})
@@ -152,11 +163,11 @@ async def test_pages_are_stable_under_inserts(regions: httpx.AsyncClient) -> Non
         page = (await regions.get("/v1/regions", params={"limit": 4, "cursor": cursor})).json()
         seen += [r["code"] for r in page["items"]]
         cursor = page["next_cursor"]
-    assert seen == codes + ["210000"]
+    assert seen == [*codes, "210000"]
 
 
 async def test_list_filters(regions: httpx.AsyncClient) -> None:
-    province, city, _ = await sichuan(regions)
+    province, _city, _ = await sichuan(regions)
     r = await regions.get("/v1/regions", params={"parent_id": province["id"]})
     assert [x["code"] for x in r.json()["items"]] == ["510100"]
     r = await regions.get("/v1/regions", params={"level": "county"})
@@ -185,7 +196,9 @@ async def test_scopes_are_checked(regions: httpx.AsyncClient) -> None:
 async def test_events_are_emitted_in_commit_order(regions_committed: httpx.AsyncClient) -> None:
     client = regions_committed
     province = await create(client, "510000", "四川省")
-    await client.patch(f"/v1/regions/{province['id']}", json={"name": "四川"}, headers={"If-Match": '"v1"'})
+    await client.patch(
+        f"/v1/regions/{province['id']}", json={"name": "四川"}, headers={"If-Match": '"v1"'}
+    )
     feed = (await client.get("/v1/region-events")).json()
     assert [e["type"] for e in feed["items"]] == ["region.created", "region.updated"]
     assert feed["items"][1]["data"]["name"] == "四川"

@@ -50,7 +50,7 @@ async def list_page(
     for name, value in filters.items():
         if value is not None:
             stmt = stmt.where(col(getattr(Advisor, name)) == value)
-    return await paginate(session, stmt, Advisor.id, limit=limit, cursor=cursor)  # type: ignore[arg-type]
+    return await paginate(session, stmt, col(Advisor.id), limit=limit, cursor=cursor)
 
 
 def _check_fields(changes: dict[str, Any]) -> None:

@@ -5,10 +5,10 @@ from decimal import Decimal
 from typing import Annotated
 from uuid import UUID
 
-from pydantic import Field, WithJsonSchema
+from pydantic import Field
 
 from chassis.pagination import Page
-from chassis.types import MONEY_RE, Id, Lax, Money, RequestModel, ResponseModel
+from chassis.types import Id, Lax, Money, MoneyOut, RequestModel, ResponseModel
 from services.dealers.models import DealerTier
 
 Code = Annotated[str, Field(min_length=2, max_length=40, pattern=r"^[0-9A-Z][0-9A-Z_-]{1,39}$")]
@@ -25,7 +25,6 @@ Uscc = Annotated[
 ContactName = Annotated[str, Field(min_length=1, max_length=100)]
 Mobile = Annotated[str, Field(min_length=11, max_length=11, examples=["13800138000"])]
 Tier = Annotated[DealerTier, Lax]
-MoneyOut = Annotated[Decimal, WithJsonSchema({"type": "string", "pattern": MONEY_RE})]
 
 
 class DealerCreate(RequestModel):

@@ -54,7 +54,7 @@ async def list_page(
         stmt = stmt.where(col(Dealer.tier) == tier)
     if advisor_id is not None:
         stmt = stmt.where(col(Dealer.advisor_id) == advisor_id)
-    return await paginate(session, stmt, Dealer.id, limit=limit, cursor=cursor)  # type: ignore[arg-type]
+    return await paginate(session, stmt, col(Dealer.id), limit=limit, cursor=cursor)
 
 
 def _check_fields(changes: dict[str, Any]) -> None:

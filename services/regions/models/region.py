@@ -31,4 +31,3 @@ class Region(Base, VersionedRecord, table=True):
     kind: RegionKind = Field(sa_type=String(20), nullable=False)
     level: RegionLevel = Field(sa_type=String(20), nullable=False)
     parent_id: UUID | None = Field(default=None, foreign_key="regions.id", index=True)
-

@@ -14,7 +14,9 @@ from services.regions.models import RegionKind, RegionLevel
 from services.regions.regions import service
 from services.regions.regions.schemas import RegionCreate, RegionPage, RegionPublic, RegionUpdate
 
-router = APIRouter(prefix="/v1/regions", tags=["regions"], responses=problem_responses(401, 403, 422))
+router = APIRouter(
+    prefix="/v1/regions", tags=["regions"], responses=problem_responses(401, 403, 422)
+)
 Reader = Annotated[Principal, require_scopes("regions:read")]
 Writer = Annotated[Principal, require_scopes("regions:write")]
 IfMatch = Annotated[str | None, Header(description="The ETag of the version being changed")]
@@ -61,7 +63,9 @@ async def create_region(
     operation_id="regions_get",
     responses=problem_responses(404),
 )
-async def get_region(region_id: UUID, session: SessionDep, _: Reader, response: Response) -> RegionPublic:
+async def get_region(
+    region_id: UUID, session: SessionDep, _: Reader, response: Response
+) -> RegionPublic:
     region = await service.get(session, region_id)
     set_etag(response, region.version)
     return RegionPublic.model_validate(region)

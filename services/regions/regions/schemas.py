@@ -15,7 +15,9 @@ Name = Annotated[str, Field(min_length=1, max_length=200)]
 
 
 class RegionCreate(RequestModel):
-    code: Code = Field(description="GB/T 2260 code for administrative regions; own code for sales regions")
+    code: Code = Field(
+        description="GB/T 2260 code for administrative regions; own code for sales regions"
+    )
     name: Name
     kind: Annotated[RegionKind, Lax] = RegionKind.administrative
     parent_id: Id | None = None

@@ -5,6 +5,7 @@ from uuid import UUID
 
 from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from chassis.errors import Conflict, NotFound, field_error
 from chassis.outbox import emit
@@ -39,14 +40,14 @@ async def list_page(
 ) -> tuple[list[Region], str | None]:
     stmt = select(Region)
     if kind is not None:
-        stmt = stmt.where(Region.kind == kind)
+        stmt = stmt.where(col(Region.kind) == kind)
     if level is not None:
-        stmt = stmt.where(Region.level == level)
+        stmt = stmt.where(col(Region.level) == level)
     if parent_id is not None:
-        stmt = stmt.where(Region.parent_id == parent_id)
+        stmt = stmt.where(col(Region.parent_id) == parent_id)
     if code is not None:
-        stmt = stmt.where(Region.code == code)
-    return await paginate(session, stmt, Region.id, limit=limit, cursor=cursor)  # type: ignore[arg-type]
+        stmt = stmt.where(col(Region.code) == code)
+    return await paginate(session, stmt, col(Region.id), limit=limit, cursor=cursor)
 
 
 async def _parent(session: AsyncSession, parent_id: UUID | None) -> Region | None:
@@ -86,16 +87,20 @@ async def create(session: AsyncSession, data: RegionCreate, *, actor: str) -> Re
         level = _admin_level(data.code, parent)
     else:
         level = _sales_level(data.code, parent)
-    if await session.scalar(select(exists().where(Region.code == data.code))):
+    if await session.scalar(select(exists().where(col(Region.code) == data.code))):
         raise Conflict(f"A region with code {data.code} already exists.", field="code")
-    region = Region(code=data.code, name=data.name, kind=data.kind, level=level, parent_id=data.parent_id)
+    region = Region(
+        code=data.code, name=data.name, kind=data.kind, level=level, parent_id=data.parent_id
+    )
     session.add(region)
     await session.flush()
     await _emit(session, "region.created", region, actor)
     return region
 
 
-async def update(session: AsyncSession, region: Region, data: RegionUpdate, *, actor: str) -> Region:
+async def update(
+    session: AsyncSession, region: Region, data: RegionUpdate, *, actor: str
+) -> Region:
     changes = data.model_dump(exclude_unset=True)
     if "name" in changes and changes["name"] is None:
         raise field_error("#/name", "may not be null")
@@ -108,7 +113,7 @@ async def update(session: AsyncSession, region: Region, data: RegionUpdate, *, a
 
 
 async def delete(session: AsyncSession, region: Region, *, actor: str) -> None:
-    if await session.scalar(select(exists().where(Region.parent_id == region.id))):
+    if await session.scalar(select(exists().where(col(Region.parent_id) == region.id))):
         raise Conflict(f"Region {region.code} has child regions; move or delete them first.")
     await _emit(session, "region.deleted", region, actor)
     await session.delete(region)
