@@ -64,3 +64,15 @@ async def advisors(backend: str, apps: Any) -> AsyncIterator[httpx.AsyncClient]:
 async def regions_committed(backend: str, apps: Any) -> AsyncIterator[httpx.AsyncClient]:
     async with committed(await apps("regions", backend, "committed"), "regions") as client:
         yield client
+
+
+@pytest.fixture
+async def dealers_committed(backend: str, apps: Any) -> AsyncIterator[httpx.AsyncClient]:
+    async with committed(await apps("dealers", backend, "committed"), "dealers") as client:
+        yield client
+
+
+@pytest.fixture
+async def advisors_committed(backend: str, apps: Any) -> AsyncIterator[httpx.AsyncClient]:
+    async with committed(await apps("advisors", backend, "committed"), "advisors") as client:
+        yield client
