@@ -29,7 +29,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-import asyncpg  # type: ignore[import-untyped]
+import asyncpg
 import httpx
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -41,7 +41,7 @@ from bench.processes import (
     ProcessError,
     Processes,
     cpu_seconds,
-    exit_on_sigterm,
+    exit_on_signals,
     free_port,
     uvicorn_argv,
 )
@@ -380,7 +380,9 @@ def save(path: Path, opts: Options, runs: Mapping[str, list[Measurement]]) -> No
         "options": asdict(opts),
         "results": {name: asdict(m) for name, m in results.items()},
         "rounds": {name: [asdict(m) for m in ms] for name, ms in runs.items()},
-        "ratios": [dict(zip(("label", "value", "goal", "met"), r)) for r in ratios(results)],
+        "ratios": [
+            dict(zip(("label", "value", "goal", "met"), r, strict=False)) for r in ratios(results)
+        ],
     }
     path.write_text(json.dumps(record, indent=2, ensure_ascii=False))
 
@@ -396,7 +398,7 @@ def run(opts: Options) -> int:
     run_dir.mkdir(parents=True)
     procs = Processes(run_dir)
     runs: dict[str, list[Measurement]] = {name: [] for name in opts.targets}
-    exit_on_sigterm()
+    exit_on_signals()
     try:
         targets = start_stack(procs, opts)
         for name in opts.targets:
@@ -409,7 +411,11 @@ def run(opts: Options) -> int:
     except (BenchError, ProcessError, wrk.WrkError) as exc:
         print(f"benchmark failed: {exc}\n(process logs in {run_dir})", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
     finally:
+        print("stopping the processes ...", file=sys.stderr, flush=True)
         procs.stop()
     results = {name: median(ms) for name, ms in runs.items()}
     print("\n" + report(results, opts))

@@ -12,7 +12,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 from uuid import UUID
 
-import asyncpg  # type: ignore[import-untyped]
+import asyncpg
 from fastapi import FastAPI, HTTPException, Request
 
 

@@ -91,12 +91,14 @@ class Processes:
         self._logs.clear()
 
 
-def exit_on_sigterm() -> None:
-    """Turn SIGTERM and SIGHUP into SystemExit, so that `finally` blocks stop the processes."""
+def exit_on_signals() -> None:
+    """Make SIGINT raise KeyboardInterrupt (even when started in the background, where it is
+    ignored) and SIGTERM and SIGHUP raise SystemExit, so that `finally` stops the processes."""
 
     def handler(signum: int, _frame: FrameType | None) -> None:
         raise SystemExit(128 + signum)
 
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, handler)
     signal.signal(signal.SIGHUP, handler)
 
