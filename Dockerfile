@@ -29,9 +29,9 @@ RUN groupadd --system --gid 10001 ars \
 
 COPY --from=build /opt/venv /opt/venv
 
-# The source tree stays in the working directory as well as in site-packages: the Alembic
-# trees (alembic.ini, versions/) are data files that a wheel need not carry, and both
-# `python -m` and uvicorn put the working directory first on sys.path.
+# The source is also the working directory, which `python -m` and uvicorn put first on
+# sys.path: the processes run exactly this build context's files, Alembic trees and OpenAPI
+# contracts included, whatever the wheel's package data happens to list.
 WORKDIR /app
 COPY --chown=ars:ars chassis ./chassis
 COPY --chown=ars:ars services ./services

@@ -55,8 +55,13 @@ def environment(name: str) -> dict[str, str]:
 
 
 def interpolate(value: str) -> str:
-    """Compose interpolation, with every variable standing for a placeholder of its name."""
-    return VARIABLE.sub(lambda m: f"VAR_{m['name']}", value).replace("$$", "$")
+    """Compose interpolation as if no variable were set but required ones, which stand for a
+    placeholder of their name: `${A:-x}` is x, `${A:?msg}` is VAR_A."""
+
+    def substitute(m: re.Match[str]) -> str:
+        return m["arg"] if m["op"] in (":-", "-") else f"VAR_{m['name']}"
+
+    return VARIABLE.sub(substitute, value).replace("$$", "$")
 
 
 def command(name: str) -> str:
