@@ -192,7 +192,7 @@ async def seed_regions(base_url: str, rows: int, concurrency: int = 16) -> list[
 
         async def create(code: str, name: str) -> None:
             parent = parent_code(code)
-            body = {"code": code, "name": name}  # kind defaults to administrative
+            body = {"code": code, "name": name, "kind": "administrative"}
             if parent is not None:
                 body["parent_id"] = ids[parent]
             async with gate:
