@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 
 from chassis.auth import IdentityMiddleware
 from chassis.db import Database
-from chassis.errors import Problem, install_problem_handlers
+from chassis.errors import Problem, install_problem_handlers, no_nul_in_query
 from chassis.health import health_router
 from chassis.idempotency import IdempotencyMiddleware
 from chassis.identity import TokenVerifier
@@ -57,6 +57,7 @@ def build_app(spec: ServiceSpec, settings: BaseServiceSettings) -> FastAPI:
         lifespan=lifespan,
         docs_url="/docs",
         redoc_url=None,
+        dependencies=[Depends(no_nul_in_query)],
     )
     app.state.db = db
     app.state.settings = settings

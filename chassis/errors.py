@@ -224,6 +224,15 @@ async def _on_unexpected(request: Request, exc: Exception) -> Response:
     return problem_response(500, ProblemError("An unexpected error occurred.").body())
 
 
+async def no_nul_in_query(request: Request) -> None:
+    """A dependency every app installs: SQLite keeps NUL text that PostgreSQL refuses, so both
+    refuse it here, naming the parameter."""
+    bad = [k for k, v in request.query_params.multi_items() if "\x00" in v or "\x00" in k]
+    if bad:
+        errors = [FieldError(f"#/{k.replace(chr(0), '')}", "contains a NUL character") for k in bad]
+        raise Unprocessable("Text may not contain NUL characters.", errors=errors)
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ProblemError, _on_problem)
     app.add_exception_handler(RequestValidationError, _on_validation)

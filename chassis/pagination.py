@@ -21,7 +21,7 @@ Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size (1–500
 Cursor = Annotated[
     str | None,
     Query(
-        pattern=r"^[A-Za-z0-9_-]{22}$",
+        pattern=r"^[A-Za-z0-9_-]{11,22}$",
         description="Opaque cursor from the previous page's `next_cursor`.",
     ),
 ]
@@ -32,16 +32,27 @@ class Page(BaseModel, Generic[T]):
     next_cursor: str | None
 
 
-def encode_cursor(last_id: UUID) -> str:
-    return base64.urlsafe_b64encode(last_id.bytes).decode().rstrip("=")
+def encode_cursor(last: UUID | int) -> str:
+    raw = last.bytes if isinstance(last, UUID) else last.to_bytes(8, "big", signed=True)
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
 def decode_cursor(cursor: str) -> UUID:
+    return UUID(bytes=_raw(cursor, 16))
+
+
+def decode_int_cursor(cursor: str) -> int:
+    return int.from_bytes(_raw(cursor, 8), "big", signed=True)
+
+
+def _raw(cursor: str, size: int) -> bytes:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        return UUID(bytes=raw)
     except (binascii.Error, ValueError):
-        raise field_error("#/cursor", "is not a cursor returned by this list") from None
+        raw = b""
+    if len(raw) != size:
+        raise field_error("#/cursor", "is not a cursor returned by this list")
+    return raw
 
 
 async def paginate(

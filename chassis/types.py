@@ -14,9 +14,13 @@ from pydantic import (
     PlainSerializer,
     Strict,
     WithJsonSchema,
-    model_validator,
+    field_validator,
 )
 
+TIMESTAMP_RE = (
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}"
+    r"(:[0-9]{2}(\.[0-9]{1,6})?)?(Z|[+-][0-9]{2}:[0-9]{2})"
+)
 PERIOD_RE = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
 MONEY_RE = r"^[0-9]{1,12}(\.[0-9]{1,2})?$"
 SIGNED_DECIMAL_RE = r"^-?[0-9]{1,12}(\.[0-9]{1,6})?$"
@@ -31,13 +35,13 @@ class RequestModel(BaseModel):
 
     model_config = ConfigDict(strict=True, extra="forbid", str_strip_whitespace=False)
 
-    @model_validator(mode="before")
+    @field_validator("*", mode="before")
     @classmethod
-    def _no_nul_characters(cls, data: Any) -> Any:
-        path = _nul_path(data)
+    def _no_nul_characters(cls, value: Any) -> Any:
+        path = _nul_path(value)
         if path is not None:
-            raise ValueError(f"text at /{path} contains a NUL character")
-        return data
+            raise ValueError(f"text{' at /' + path if path else ''} contains a NUL character")
+        return value
 
 
 def _nul_path(value: Any, prefix: str = "") -> str | None:
@@ -71,7 +75,7 @@ def _matching(pattern: str, what: str) -> BeforeValidator:
     compiled = re.compile(pattern)
 
     def check(value: Any) -> Any:
-        if not isinstance(value, str) or not compiled.match(value):
+        if not isinstance(value, str) or not compiled.fullmatch(value):
             raise ValueError(f"must be {what}")
         return value
 
@@ -87,13 +91,13 @@ Id = Annotated[
 Date = Annotated[
     date,
     Strict(False),
-    BeforeValidator(_string_only),
+    _matching(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", "a calendar date as YYYY-MM-DD"),
     WithJsonSchema({"type": "string", "format": "date"}),
 ]
 Timestamp = Annotated[
     datetime,
     Strict(False),
-    BeforeValidator(_string_only),
+    _matching(TIMESTAMP_RE, "an ISO 8601 date-time with a time zone"),
     WithJsonSchema({"type": "string", "format": "date-time"}),
 ]
 Money = Annotated[

@@ -1,4 +1,5 @@
-"""The gateway's ASGI app: local routes (health, readiness, merged contract, docs) and the proxy."""
+"""The gateway's ASGI app: authentication, rate limits, audit, the admin API, local routes
+(health, readiness, merged contract, docs) and the proxy to the services."""
 
 import asyncio
 import logging
@@ -6,12 +7,21 @@ from typing import Any
 
 import aiohttp
 from fastapi.openapi.docs import get_swagger_ui_html
+from starlette.middleware.cors import CORSMiddleware
 
-from chassis.asgi import Receive, Scope, Send, send_bytes
-from chassis.errors import NotFound, ProblemError, Unauthorized
-from chassis.identity import Principal, TokenSigner
+from chassis.asgi import Message, Receive, Scope, Send, send_bytes
+from chassis.db import Database
+from chassis.errors import NotFound, ProblemError, TooManyRequests, Unauthorized
+from chassis.identity import Principal, TokenSigner, bearer_token
 from chassis.jsonutil import dumps
-from chassis.observability import Metrics, ObservabilityMiddleware, configure_logging
+from chassis.observability import (
+    Metrics,
+    ObservabilityMiddleware,
+    configure_logging,
+    request_id_var,
+)
+from gateway.admin.app import admin_contract, create_admin_app
+from gateway.audit import AuditLog, worth_auditing
 from gateway.contracts import (
     all_scopes,
     collection_of,
@@ -19,17 +29,39 @@ from gateway.contracts import (
     merged_openapi,
     routing_table,
 )
+from gateway.keys import KeyStore, looks_like_key
+from gateway.people import PeopleVerifier
 from gateway.proxy import TokenCache, Upstream, proxy, send_problem
-from gateway.settings import GatewaySettings
+from gateway.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
+from gateway.settings import GatewaySettings, Limit
 
 VERSION = "0.1.0"
 log = logging.getLogger("gateway")
+SECURITY_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"strict-transport-security", b"max-age=31536000; includeSubDomains"),
+    (b"cross-origin-resource-policy", b"same-site"),
+]
+API_ONLY_HEADERS = [
+    (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'"),
+]
+API_KEY_HEADER = b"x-api-key"
 
 
 class Gateway:
     def __init__(self, settings: GatewaySettings) -> None:
         self.settings = settings
-        contracts = load_contracts(settings.contracts_dir)
+        self.db = Database(settings.database_url)
+        self.keys = KeyStore(self.db, settings.key_cache_seconds)
+        self.people = PeopleVerifier(settings)
+        self.audit = AuditLog(self.db)
+        self.limiter: RateLimiter = (
+            RedisRateLimiter(settings.redis_url) if settings.redis_url else MemoryRateLimiter()
+        )
+        self.admin = create_admin_app(self.db, self.keys, self.audit)
+        contracts = load_contracts(settings.contracts_dir) | {"gateway": admin_contract(self.admin)}
         self.routes = routing_table(contracts)
         self.scopes = all_scopes(contracts)
         self.openapi = dumps(merged_openapi(contracts, title="ARS platform API", version=VERSION))
@@ -56,35 +88,100 @@ class Gateway:
         if scope["type"] != "http":
             return
         handler = self.local.get(scope["path"])
-        try:
-            if handler is not None:
-                await handler(scope, receive, send)
-                return
-            upstream = self._route(scope["path"])
-            principal = self.authenticate(scope)
-            token = self.tokens.token(principal, upstream.name)
-            await proxy(scope, receive, send, upstream, token, self.settings.upstream_timeout)
-        except ProblemError as exc:
-            headers = [(b"www-authenticate", b'Bearer realm="ars"')] if exc.status == 401 else []
-            await send_problem(send, exc, scope["path"], headers)
+        if handler is not None:
+            await handler(scope, receive, send)
+            return
+        await self._api(scope, receive, send)
 
-    def _route(self, path: str) -> Upstream:
-        segment = collection_of(path)
-        service = self.routes.get(segment or "")
+    async def _api(self, scope: Scope, receive: Receive, send: Send) -> None:
+        principal: Principal | None = None
+        extra: list[tuple[bytes, bytes]] = list(SECURITY_HEADERS) + API_ONLY_HEADERS
+        status = 500
+        detail: str | None = None
+
+        async def send_secured(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message["headers"] = list(message.get("headers", [])) + extra
+            await send(message)
+
+        try:
+            service = self._route(scope["path"])
+            principal, own_limit = await self.authenticate(scope)
+            if principal is not self.dev_principal:
+                extra += await self._rate_limit(principal, own_limit)
+            if service == "gateway":
+                scope.setdefault("state", {})["principal"] = principal
+                await self.admin(scope, receive, send_secured)
+            else:
+                upstream = self.upstreams[service]
+                token = self.tokens.token(principal, upstream.name)
+                await proxy(
+                    scope, receive, send_secured, upstream, token, self.settings.upstream_timeout
+                )
+        except ProblemError as exc:
+            headers = list(exc.extra.pop("headers", []))
+            if exc.status == 401:
+                headers.append((b"www-authenticate", b'Bearer realm="ars"'))
+            await send_problem(send_secured, exc, scope["path"], headers)
+            detail = exc.detail
+        if worth_auditing(scope["method"], status):
+            client = scope.get("client")
+            self.audit.record(
+                request_id=request_id_var.get(),
+                principal=principal,
+                method=scope["method"],
+                path=scope["path"],
+                status=status,
+                detail=detail,
+                client_ip=client[0] if client else None,
+            )
+
+    def _route(self, path: str) -> str:
+        service = self.routes.get(collection_of(path) or "")
         if service is None:
             raise NotFound(f"No API collection serves {path}.")
-        return self.upstreams[service]
+        return service
 
-    def authenticate(self, scope: Scope) -> Principal:
-        if self.settings.dev_auth:
-            return self.dev_principal
-        raise Unauthorized("Authentication is required.")
+    async def authenticate(self, scope: Scope) -> tuple[Principal, Limit | None]:
+        """The caller, and its own rate limit when it has one."""
+        headers = scope.get("headers", ())
+        credential = bearer_token(headers) or next(
+            (v.decode("latin-1") for k, v in headers if k == API_KEY_HEADER), None
+        )
+        if credential is None:
+            if self.settings.dev_auth:
+                return self.dev_principal, None
+            raise Unauthorized("Authentication is required: a bearer token or an API key.")
+        if looks_like_key(credential):
+            client = await self.keys.verify(credential)
+            return client.principal, client.limit
+        return self.people.verify(credential), None
+
+    async def _rate_limit(
+        self, principal: Principal, own: Limit | None
+    ) -> list[tuple[bytes, bytes]]:
+        client = (
+            own
+            or self.settings.rate_limits.get(principal.kind)
+            or self.settings.rate_limits["user"]
+        )
+        decision = await self.limiter.hit(principal.subject, client)
+        if not decision.allowed:
+            raise TooManyRequests(
+                f"Rate limit of {client.rate:g}/s (burst {client.burst}) exceeded; "
+                f"retry in {decision.retry_after:.1f} s.",
+                headers=decision.headers(),
+            )
+        return decision.headers()
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
                 self._open_sessions()
+                self.audit.start()
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 await self.close()
@@ -114,9 +211,13 @@ class Gateway:
             if upstream.session is not None:
                 await upstream.session.close()
                 upstream.session = None
+        await self.audit.stop()
+        if isinstance(self.limiter, RedisRateLimiter):
+            await self.limiter.close()
+        await self.db.dispose()
 
     async def _healthz(self, scope: Scope, receive: Receive, send: Send) -> None:
-        await send_bytes(send, 200, b'{"status":"ok"}', "application/json")
+        await send_bytes(send, 200, b'{"status":"ok"}', "application/json", SECURITY_HEADERS)
 
     async def _readyz(self, scope: Scope, receive: Receive, send: Send) -> None:
         names = list(self.upstreams)
@@ -124,7 +225,9 @@ class Gateway:
         states = dict(zip(names, results, strict=True))
         ready = all(state == "ok" for state in states.values())
         body = {"status": "ok" if ready else "not ready", "upstreams": states}
-        await send_bytes(send, 200 if ready else 503, dumps(body), "application/json")
+        await send_bytes(
+            send, 200 if ready else 503, dumps(body), "application/json", SECURITY_HEADERS
+        )
 
     async def _upstream_ready(self, upstream: Upstream) -> str:
         if upstream.session is None:
@@ -136,11 +239,11 @@ class Gateway:
             return f"unreachable ({type(exc).__name__})"
 
     async def _openapi(self, scope: Scope, receive: Receive, send: Send) -> None:
-        await send_bytes(send, 200, self.openapi, "application/json")
+        await send_bytes(send, 200, self.openapi, "application/json", SECURITY_HEADERS)
 
     async def _docs(self, scope: Scope, receive: Receive, send: Send) -> None:
         page = get_swagger_ui_html(openapi_url="/openapi.json", title="ARS platform API")
-        await send_bytes(send, 200, bytes(page.body), "text/html; charset=utf-8")
+        await send_bytes(send, 200, bytes(page.body), "text/html; charset=utf-8", SECURITY_HEADERS)
 
 
 def route_label(scope: Scope) -> str:
@@ -152,9 +255,33 @@ def create_app(settings: GatewaySettings | None = None) -> Any:
     settings = settings or GatewaySettings()
     configure_logging(settings.log_level)
     gateway = Gateway(settings)
-    metrics = Metrics("gateway")
+    app: Any = gateway
+    if settings.cors_origins:
+        app = CORSMiddleware(
+            app,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+            allow_headers=[
+                "Authorization",
+                "Content-Type",
+                "If-Match",
+                "Idempotency-Key",
+                "X-Request-ID",
+                "X-API-Key",
+            ],
+            expose_headers=[
+                "ETag",
+                "Location",
+                "X-Request-ID",
+                "RateLimit",
+                "RateLimit-Policy",
+                "Retry-After",
+                "Idempotent-Replayed",
+            ],
+            max_age=600,
+        )
     app = ObservabilityMiddleware(
-        gateway, metrics, access_log=settings.access_log, route_label=route_label
+        app, Metrics("gateway"), access_log=settings.access_log, route_label=route_label
     )
-    app.gateway = gateway  # type: ignore[attr-defined]
+    app.gateway = gateway
     return app

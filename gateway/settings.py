@@ -2,15 +2,41 @@
 
 from pathlib import Path
 
-from pydantic import model_validator
+from pydantic import BaseModel, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from chassis.devkeys import DEV_PRIVATE_KEY, is_dev_key
 from chassis.settings import Environment
+from gateway.devidp import DEV_IDP_AUDIENCE, DEV_IDP_ISSUER, DEV_IDP_PUBLIC_KEY
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 # The services' committed contracts, installed beside this package.
 CONTRACTS_DIR = Path(__file__).resolve().parent.parent / "services"
+GATEWAY_CONTRACT = Path(__file__).parent / "openapi.json"
+
+READ_ALL = ["regions:read", "dealers:read", "advisors:read"]
+WRITE_ALL = ["regions:write", "dealers:write", "advisors:write"]
+DEFAULT_ROLE_SCOPES: dict[str, list[str]] = {
+    "admin": [*READ_ALL, *WRITE_ALL, "stock:report", "orders:write", "admin"],
+    "manager": [*READ_ALL, *WRITE_ALL, "stock:report", "orders:write"],
+    "advisor": [*READ_ALL, "advisors:write", "stock:report", "orders:write"],
+    "viewer": READ_ALL,
+}
+
+
+class Limit(BaseModel):
+    """A token bucket: `rate` tokens per second, holding at most `burst`."""
+
+    rate: float
+    burst: int
+
+
+DEFAULT_LIMITS = {
+    "user": Limit(rate=20, burst=60),
+    "erp": Limit(rate=200, burst=1000),
+    "partner": Limit(rate=50, burst=200),
+    "integration": Limit(rate=50, burst=200),
+}
 
 
 class GatewaySettings(BaseSettings):
@@ -25,6 +51,23 @@ class GatewaySettings(BaseSettings):
     identity_private_key: str = DEV_PRIVATE_KEY
     identity_ttl: int = 60
     dev_auth: bool = False
+
+    # people: JWTs from the company's identity provider
+    idp_public_key: str | None = DEV_IDP_PUBLIC_KEY
+    idp_jwks: str | None = None  # a JWKS document (JSON text) instead of one PEM key
+    idp_jwks_file: Path | None = None
+    idp_issuer: str = DEV_IDP_ISSUER
+    idp_audience: str = DEV_IDP_AUDIENCE
+    idp_algorithms: list[str] = ["EdDSA", "RS256", "ES256"]
+    idp_clock_skew: int = 30
+    role_scopes: dict[str, list[str]] = DEFAULT_ROLE_SCOPES
+
+    # machines: API keys
+    key_cache_seconds: float = 1.0  # a revoked key stops working within this time
+    default_key_overlap: int = 86_400
+
+    rate_limits: dict[str, Limit] = DEFAULT_LIMITS
+    cors_origins: list[str] = []
     upstream_timeout: float = 30.0
     upstream_connect_timeout: float = 2.0
     upstream_pool_size: int = 100
@@ -33,12 +76,14 @@ class GatewaySettings(BaseSettings):
     access_log: bool = True
 
     @model_validator(mode="after")
-    def _refuse_dev_key_outside_development(self) -> "GatewaySettings":
+    def _refuse_development_settings_in_production(self) -> "GatewaySettings":
         if self.environment == "production":
             if is_dev_key(self.identity_private_key):
                 raise ValueError("identity_private_key is the development key; set a real one")
             if self.dev_auth:
                 raise ValueError("dev_auth may not be enabled in production")
+            if self.idp_public_key and self.idp_public_key.strip() == DEV_IDP_PUBLIC_KEY.strip():
+                raise ValueError("idp_public_key is the development key; set the IdP's key")
         return self
 
     def upstream_urls(self) -> dict[str, str]:

@@ -20,7 +20,7 @@ DEMO_MARKER = VAR / ".demo-loaded"
 def database_urls() -> dict[str, str]:
     return {
         name: os.environ.get(f"{name.upper()}_DATABASE_URL", f"sqlite+aiosqlite:///{VAR}/{name}.db")
-        for name in SERVICES
+        for name in (*SERVICES, "gateway")
     }
 
 

@@ -47,13 +47,14 @@ class Stack:
         for name in SERVICES:
             env[f"{name.upper()}_DATABASE_URL"] = self.database_urls[name]
             env[f"GATEWAY_{name.upper()}_URL"] = f"http://127.0.0.1:{self.ports[name]}"
+        env["GATEWAY_DATABASE_URL"] = self.database_urls["gateway"]
         env.update(self.extra_env)
         return env
 
     def migrate(self) -> None:
-        for name in SERVICES:
+        for module in (*(f"services.{name}" for name in SERVICES), "gateway"):
             subprocess.run(
-                [sys.executable, "-m", f"services.{name}", "migrate"],
+                [sys.executable, "-m", module, "migrate"],
                 env=self.env(),
                 cwd=ROOT,
                 check=True,

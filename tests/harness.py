@@ -4,6 +4,7 @@
 import asyncio
 import importlib
 import os
+import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -64,6 +65,12 @@ SERVICES = {
 }
 
 
+def migrations_for(name: str) -> Path:
+    if name == "gateway":
+        return Path(importlib.import_module("gateway.settings").MIGRATIONS)
+    return SERVICES[name].migrations
+
+
 def pg_admin_dsn() -> str:
     assert PG_URL
     return make_url(PG_URL).set(drivername="postgresql").render_as_string(hide_password=False)
@@ -107,7 +114,7 @@ class Databases:
         if key not in self._urls:
             name = f"ars_test_{self.worker}_{service}_{purpose}"
             url = await fresh_database(backend, name, self.tmp)
-            await asyncio.to_thread(upgrade, SERVICES[service].migrations, url)
+            await asyncio.to_thread(upgrade, migrations_for(service), url)
             self._urls[key] = url
         return self._urls[key]
 
@@ -150,3 +157,24 @@ async def committed(app: Any, service: str) -> AsyncIterator[httpx.AsyncClient]:
 
 
 AppFactory = Callable[[str, str], Any]
+
+
+async def feed(
+    client: httpx.AsyncClient,
+    path: str,
+    expected: int,
+    *,
+    headers: dict[str, str] | None = None,
+    **params: Any,
+) -> dict[str, Any]:
+    """The event feed once it shows `expected` events (or after 10 s). On PostgreSQL an event is
+    served only when every older transaction in the cluster has ended, and parallel test workers
+    keep some open for a moment."""
+    deadline = time.monotonic() + 10
+    while True:
+        r = await client.get(path, params=params, headers=headers)
+        assert r.status_code == 200, r.text
+        page = dict(r.json())
+        if len(page["items"]) >= expected or time.monotonic() > deadline:
+            return page
+        await asyncio.sleep(0.05)

@@ -6,6 +6,7 @@ import httpx
 
 from chassis.testing import auth_headers
 from tests.chassis.conftest import SCOPES
+from tests.harness import feed
 
 
 async def test_same_key_and_payload_replays(probe: httpx.AsyncClient) -> None:
@@ -14,8 +15,9 @@ async def test_same_key_and_payload_replays(probe: httpx.AsyncClient) -> None:
     assert first.status_code == again.status_code == 201
     assert again.json() == first.json()
     assert again.headers["idempotent-replayed"] == "true"
-    feed = (await probe.get("/v1/probe-events")).json()["items"]
-    assert len(feed) == 1
+    await probe.post("/v1/probes", json={"value": 8})  # a marker: once it shows, all before it do
+    events = (await feed(probe, "/v1/probe-events", 2))["items"]
+    assert [e["data"]["value"] for e in events] == [7, 8]
 
 
 async def test_same_key_other_payload_is_422(probe: httpx.AsyncClient) -> None:

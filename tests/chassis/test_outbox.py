@@ -10,11 +10,13 @@ from chassis.identity import Principal
 from chassis.outbox import emit, read_feed
 from chassis.testing import auth_headers
 from tests.chassis.conftest import SCOPES
+from tests.harness import feed
 
 
 async def test_feed_pages_with_positions(probe: httpx.AsyncClient) -> None:
     for value in range(5):
         await probe.post("/v1/probes", json={"value": value})
+    await feed(probe, "/v1/probe-events", 5)
     page = (await probe.get("/v1/probe-events", params={"limit": 3})).json()
     rest = (await probe.get("/v1/probe-events", params={"after": page["next_after"]})).json()
     assert [e["data"]["value"] for e in page["items"] + rest["items"]] == [0, 1, 2, 3, 4]
@@ -31,6 +33,7 @@ async def test_partners_see_only_their_dealers_events(probe: httpx.AsyncClient) 
     await probe.post("/v1/probes", json={"value": 2, "dealer_id": str(other)})
     await probe.post("/v1/probes", json={"value": 3})
     partner = auth_headers("regions", SCOPES, kind="partner", dealer_ids=[mine])
+    await feed(probe, "/v1/probe-events", 3)
     seen = (await probe.get("/v1/probe-events", headers=partner)).json()["items"]
     assert [e["data"]["value"] for e in seen] == [1]
 

@@ -15,7 +15,9 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture(scope="module")
 def stack(backend: str, databases: Databases) -> Iterator[Stack]:
-    urls = {name: asyncio.run(databases.url(name, backend, "e2e")) for name in SERVICES}
+    urls = {
+        name: asyncio.run(databases.url(name, backend, "e2e")) for name in (*SERVICES, "gateway")
+    }
     ports = {name: free_port() for name in ("gateway", *SERVICES)}
     stack = Stack(urls, ports=ports, extra_env={"GATEWAY_DEV_AUTH": "true"}, quiet=True)
     stack.start_all()

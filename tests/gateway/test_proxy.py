@@ -13,7 +13,10 @@ from asgi_lifespan import LifespanManager
 from chassis.devkeys import DEV_PUBLIC_KEY
 from chassis.identity import TokenVerifier
 from gateway.app import create_app
+from gateway.devidp import DEV_IDP_PRIVATE_KEY
+from gateway.people import mint_person_token
 from gateway.settings import GatewaySettings
+from tests.harness import Databases
 
 
 async def echo(request: web.Request) -> web.Response:
@@ -40,7 +43,7 @@ async def big(request: web.Request) -> web.StreamResponse:
 
 
 async def slow(request: web.Request) -> web.Response:
-    await asyncio.sleep(2)
+    await asyncio.sleep(4)
     return web.json_response({})
 
 
@@ -68,24 +71,28 @@ async def gateway_client(settings: GatewaySettings) -> AsyncIterator[httpx.Async
 
 
 @pytest.fixture
-async def gw(upstream: TestServer) -> AsyncIterator[httpx.AsyncClient]:
+async def gw(upstream: TestServer, databases: Databases) -> AsyncIterator[httpx.AsyncClient]:
     url = str(upstream.make_url("")).rstrip("/")
     settings = GatewaySettings(
         regions_url=url,
         dealers_url="http://127.0.0.1:1",
         advisors_url=url,
         dev_auth=True,
-        upstream_timeout=0.5,
+        upstream_timeout=1.5,
         access_log=False,
         log_level="WARNING",
+        database_url=await databases.url("gateway", "sqlite", "proxy"),
     )
     async for client in gateway_client(settings):
         yield client
 
 
 async def test_forwards_a_signed_identity_and_strips_the_callers(gw: httpx.AsyncClient) -> None:
+    caller = mint_person_token(
+        DEV_IDP_PRIVATE_KEY, GatewaySettings(), subject="carol", roles=["viewer"]
+    )
     spoof = {
-        "Authorization": "Bearer caller-token",
+        "Authorization": f"Bearer {caller}",
         "X-ARS-Principal": "admin",
         "X-Forwarded-For": "6.6.6.6",
         "Cookie": "session=1",
@@ -101,7 +108,8 @@ async def test_forwards_a_signed_identity_and_strips_the_callers(gw: httpx.Async
     assert headers["x-request-id"] == "rid-1"
     token = headers["authorization"].removeprefix("Bearer ")
     principal = TokenVerifier(DEV_PUBLIC_KEY, "regions").verify(token)
-    assert principal.subject == "developer" and "regions:write" in principal.scopes
+    assert principal.subject == "user:carol" and "regions:write" not in principal.scopes
+    assert "regions:read" in principal.scopes and caller not in str(headers)
     assert "connection" not in {k.lower() for k in r.headers}
     assert r.headers["x-upstream"] == "yes"
 
@@ -139,9 +147,12 @@ async def test_slow_upstream_is_504(gw: httpx.AsyncClient) -> None:
     assert r.status_code == 504 and r.json()["upstream"] == "regions"
 
 
-async def test_without_dev_auth_every_api_call_is_401(upstream: TestServer) -> None:
+async def test_without_dev_auth_every_api_call_is_401(
+    upstream: TestServer, databases: Databases
+) -> None:
     url = str(upstream.make_url("")).rstrip("/")
-    settings = GatewaySettings(regions_url=url, access_log=False)
+    gateway_db = await databases.url("gateway", "sqlite", "proxy")
+    settings = GatewaySettings(regions_url=url, access_log=False, database_url=gateway_db)
     async for client in gateway_client(settings):
         r = await client.get("/v1/regions")
         assert r.status_code == 401 and r.headers["content-type"] == "application/problem+json"

@@ -6,6 +6,7 @@ import httpx
 import pytest
 
 from chassis.testing import auth_headers
+from tests.harness import feed as poll_feed
 
 PROBLEM = "application/problem+json"
 
@@ -199,7 +200,7 @@ async def test_events_are_emitted_in_commit_order(regions_committed: httpx.Async
     await client.patch(
         f"/v1/regions/{province['id']}", json={"name": "四川"}, headers={"If-Match": '"v1"'}
     )
-    feed = (await client.get("/v1/region-events")).json()
+    feed = await poll_feed(client, "/v1/region-events", 2)
     assert [e["type"] for e in feed["items"]] == ["region.created", "region.updated"]
     assert feed["items"][1]["data"]["name"] == "四川"
     after = (await client.get("/v1/region-events", params={"after": feed["next_after"]})).json()

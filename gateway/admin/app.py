@@ -1,0 +1,36 @@
+"""The admin API as a FastAPI app mounted inside the gateway; the gateway authenticates first."""
+
+from typing import Any
+
+from fastapi import Depends, FastAPI
+
+from chassis.app import contract, operation_id
+from chassis.db import Database
+from chassis.errors import install_problem_handlers, no_nul_in_query
+from gateway.admin.routes import audit, clients
+from gateway.audit import AuditLog
+from gateway.keys import KeyStore
+
+
+def create_admin_app(db: Database, keys: KeyStore, audit_log: AuditLog) -> FastAPI:
+    app = FastAPI(
+        title="ARS gateway",
+        description="The gateway's own API: API clients and keys, and the audit log.",
+        version="0.1.0",
+        generate_unique_id_function=operation_id,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        dependencies=[Depends(no_nul_in_query)],
+    )
+    app.state.db = db
+    app.state.keys = keys
+    app.state.audit = audit_log
+    install_problem_handlers(app)
+    app.include_router(clients)
+    app.include_router(audit)
+    return app
+
+
+def admin_contract(app: FastAPI) -> dict[str, Any]:
+    return contract(app)
