@@ -61,7 +61,8 @@ class Gateway:
             RedisRateLimiter(settings.redis_url) if settings.redis_url else MemoryRateLimiter()
         )
         self.admin = create_admin_app(self.db, self.keys, self.audit)
-        contracts = load_contracts(settings.contracts_dir) | {"gateway": admin_contract(self.admin)}
+        self.admin_contract = admin_contract(self.admin)
+        contracts = load_contracts(settings.contracts_dir) | {"gateway": self.admin_contract}
         self.routes = routing_table(contracts)
         self.scopes = all_scopes(contracts)
         self.openapi = dumps(merged_openapi(contracts, title="ARS platform API", version=VERSION))

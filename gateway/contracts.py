@@ -7,6 +7,7 @@ from typing import Any
 
 SERVICES = ("regions", "dealers", "advisors")
 PUBLIC_SCHEME = "bearer"
+KEY_SCHEME = "apiKey"
 
 
 class RoutingConflict(Exception):
@@ -70,8 +71,15 @@ def merged_openapi(
                 PUBLIC_SCHEME: {
                     "type": "http",
                     "scheme": "bearer",
-                    "description": "A person's JWT from the identity provider, or an API key.",
-                }
+                    "description": "A person's JWT from the identity provider (roles map to "
+                    "scopes), or an API key (`arsk_...`) as the bearer token.",
+                },
+                KEY_SCHEME: {
+                    "type": "apiKey",
+                    "in": "header",
+                    "name": "X-API-Key",
+                    "description": "A machine client's API key, with the scopes it was given.",
+                },
             },
         },
         "tags": [],
@@ -103,7 +111,10 @@ def _public_operation(op: dict[str, Any], renames: dict[str, str]) -> dict[str, 
     out = _rewrite_refs(deepcopy(op), renames)
     if "security" in out:
         scopes = sorted({s for req in out["security"] for v in req.values() for s in v})
-        out["security"] = [{PUBLIC_SCHEME: scopes}]
+        out["security"] = [{PUBLIC_SCHEME: scopes}, {KEY_SCHEME: scopes}]
+        out.setdefault("responses", {}).setdefault(
+            "429", {"description": "Rate limit exceeded (see Retry-After and RateLimit)"}
+        )
     return out
 
 

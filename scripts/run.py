@@ -2,6 +2,7 @@
 services and the gateway, print how to call them; Ctrl-C stops everything."""
 
 import os
+import subprocess
 import signal
 import sys
 import time
@@ -10,6 +11,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from gateway.devidp import DEV_IDP_PRIVATE_KEY  # noqa: E402
+from gateway.people import mint_person_token  # noqa: E402
+from gateway.settings import GatewaySettings  # noqa: E402
 from scripts.demo import load_demo  # noqa: E402
 from scripts.stack import DEFAULT_PORTS, SERVICES, Stack, port_in_use  # noqa: E402
 
@@ -38,10 +42,12 @@ def main() -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         stack.wait_ready()
+        admin_key = None
         if not DEMO_MARKER.exists():
             load_demo(stack.gateway_url)
+            admin_key = create_admin_key(stack)
             DEMO_MARKER.write_text("loaded\n")
-        print_banner(stack.gateway_url)
+        print_banner(stack.gateway_url, admin_key)
         while all(p.poll() is None for p in stack.processes.values()):
             time.sleep(0.5)
         print("a process stopped; shutting down", file=sys.stderr)
@@ -52,7 +58,32 @@ def main() -> int:
         stack.stop_all()
 
 
-def print_banner(url: str) -> None:
+def create_admin_key(stack: Stack) -> str:
+    done = subprocess.run(
+        [sys.executable, "-m", "gateway", "create-admin-key", "--name", "make-run-admin"],
+        env=stack.env(),
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return done.stdout.strip()
+
+
+def print_banner(url: str, admin_key: str | None) -> None:
+    token = mint_person_token(
+        DEV_IDP_PRIVATE_KEY,
+        GatewaySettings(),
+        subject="dev.manager",
+        roles=["manager"],
+        ttl=8 * 3600,
+    )
+    admin = (
+        f"\n  admin API key (shown once, now): {admin_key}\n"
+        f"  curl -s {url}/v1/api-clients -H 'X-API-Key: {admin_key}'\n"
+        if admin_key
+        else ""
+    )
     print(
         f"""
 ARS platform is running (development mode: requests without credentials act as a developer
@@ -68,6 +99,11 @@ Try:
   curl -s -X POST {url}/v1/regions -H 'content-type: application/json' \\
        -d '{{"code": "520000", "name": "贵州省"}}'
 
+A person's token from the development identity provider (role manager, valid 8 hours):
+  TOKEN={token}
+  curl -s {url}/v1/dealers -H "Authorization: Bearer $TOKEN"
+  (more: .venv/bin/python -m gateway mint-token --sub someone --role viewer)
+{admin}
 Ctrl-C stops everything; data stays in var/ for the next start.
 """,
         flush=True,

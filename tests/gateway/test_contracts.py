@@ -51,7 +51,8 @@ def test_merged_contract_lists_every_service_and_keeps_refs_valid() -> None:
     refs = _refs(merged["paths"]) | _refs(schemas)
     assert refs and all(ref.rsplit("/", 1)[-1] in schemas for ref in refs)
     op = merged["paths"]["/v1/regions"]["post"]
-    assert op["security"] == [{"bearer": ["regions:write"]}]
+    assert op["security"] == [{"bearer": ["regions:write"]}, {"apiKey": ["regions:write"]}]
+    assert "429" in op["responses"]
     assert {"regions:read", "regions:write", "dealers:read", "advisors:write"} <= all_scopes(
         contracts
     )
