@@ -2,8 +2,8 @@
 services and the gateway, print how to call them; Ctrl-C stops everything."""
 
 import os
-import subprocess
 import signal
+import subprocess
 import sys
 import time
 from pathlib import Path
