@@ -13,9 +13,7 @@ HTTP_METHODS = {"get", "post", "put", "patch", "delete"}
 @pytest.mark.parametrize("service", [*SERVICES, "gateway"])
 def test_committed_contract_matches_the_code(service: str) -> None:
     committed = contract_path(service).read_text()
-    assert committed == render(service), (
-        f"run `make contracts` to update {contract_path(service)}"
-    )
+    assert committed == render(service), f"run `make contracts` to update {contract_path(service)}"
 
 
 @pytest.mark.parametrize("service", [*SERVICES, "gateway"])
