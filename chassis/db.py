@@ -104,28 +104,41 @@ class Database:
         self.url = url
         self.engine = make_engine(url, pool_size=pool_size, null_pool=null_pool)
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
+        self.read_sessionmaker = self._read_maker(self.engine)
+
+    @staticmethod
+    def _read_maker(bind: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+        # On PostgreSQL a read needs no BEGIN/COMMIT round trips: under READ COMMITTED each
+        # statement has its own snapshot either way. SQLite keeps its explicit transactions.
+        if bind.dialect.name == "postgresql":
+            bind = bind.execution_options(isolation_level="AUTOCOMMIT")
+        return async_sessionmaker(bind, expire_on_commit=False)
 
     @property
     def dialect(self) -> str:
         return self.engine.dialect.name
 
-    def session(self) -> AsyncSession:
-        return self.sessionmaker()
+    def session(self, *, read_only: bool = False) -> AsyncSession:
+        return self.read_sessionmaker() if read_only else self.sessionmaker()
 
     def bind_to(self, connection: AsyncConnection) -> None:
         """Route every session through `connection`; commits become savepoint releases."""
         self.sessionmaker = async_sessionmaker(
             bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
         )
+        self.read_sessionmaker = self.sessionmaker
 
     async def dispose(self) -> None:
         await self.engine.dispose()
 
 
+_READS = frozenset({"GET", "HEAD"})
+
+
 async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
     """The request's unit of work: services flush, this commits once or rolls back."""
     db: Database = request.app.state.db
-    async with db.session() as session:
+    async with db.session(read_only=request.method in _READS) as session:
         try:
             yield session
         except BaseException:

@@ -19,7 +19,7 @@ class BaseServiceSettings(BaseSettings):
     database_url: str = "sqlite+aiosqlite:///var/service.db"
     identity_public_key: str = DEV_PUBLIC_KEY
     log_level: str = "INFO"
-    db_pool_size: int = 10
+    db_pool_size: int = 20
     access_log: bool = True
 
     @model_validator(mode="after")

@@ -132,7 +132,7 @@ def client_for(app: Any, service: str, scopes: tuple[str, ...] | None = None) ->
 async def rolled_back(app: Any, service: str) -> AsyncIterator[httpx.AsyncClient]:
     """A client whose every write is undone when the test ends."""
     db = app.state.db
-    original = db.sessionmaker
+    original = db.sessionmaker, db.read_sessionmaker
     async with db.engine.connect() as conn:
         outer = await conn.begin()
         db.bind_to(conn)
@@ -140,7 +140,7 @@ async def rolled_back(app: Any, service: str) -> AsyncIterator[httpx.AsyncClient
             async with client_for(app, service) as client:
                 yield client
         finally:
-            db.sessionmaker = original
+            db.sessionmaker, db.read_sessionmaker = original
             await outer.rollback()
 
 
