@@ -4,7 +4,9 @@ from typing import Any
 
 import httpx
 
-PROBLEM = "application/problem+json"
+from tests import api
+from tests.api import PROBLEM, assert_problem, feed, pointers
+
 CHENGDU = "01a221de-6ceb-7108-8dab-d0c4dfae1f7d"
 MIANYANG = "01a221de-6ceb-7108-8dab-d0c4dfae1f80"
 NOBODY = "01a221de-6ceb-7108-8dab-d0c4dfae1fff"
@@ -21,9 +23,7 @@ async def create(client: httpx.AsyncClient, n: int, **extra: Any) -> dict[str, A
 
 
 async def listed(client: httpx.AsyncClient, **params: Any) -> list[dict[str, Any]]:
-    r = await client.get("/v1/advisors", params={"limit": 500, **params})
-    assert r.status_code == 200, r.text
-    return list(r.json()["items"])
+    return await api.listed(client, "/v1/advisors", **params)
 
 
 async def count(client: httpx.AsyncClient) -> int:
@@ -43,14 +43,4 @@ async def patch(
     )
 
 
-def pointers(r: httpx.Response) -> list[str]:
-    return [e["pointer"] for e in r.json()["errors"]]
-
-
-def assert_problem(r: httpx.Response, status: int) -> dict[str, Any]:
-    assert r.status_code == status, r.text
-    assert r.headers["content-type"] == PROBLEM
-    problem = dict(r.json())
-    assert problem["status"] == status
-    assert {"type", "title", "status", "detail"} <= problem.keys()
-    return problem
+__all__ = ["PROBLEM", "assert_problem", "feed", "pointers"]

@@ -8,8 +8,9 @@ import httpx
 
 from chassis.testing import auth_headers
 from scripts.demo import demo_uscc
+from tests import api
+from tests.api import PROBLEM, assert_problem, feed, pointers
 
-PROBLEM = "application/problem+json"
 CHENGDU = "01a221de-6ceb-7108-8dab-d0c4dfae1f7d"
 MIANYANG = "01a221de-6ceb-7108-8dab-d0c4dfae1f80"
 ADVISOR = "01a221de-6ceb-7108-8dab-d0c4dfae1f90"
@@ -34,9 +35,7 @@ async def create(client: httpx.AsyncClient, n: int, **extra: Any) -> dict[str, A
 
 
 async def listed(client: httpx.AsyncClient, **params: Any) -> list[dict[str, Any]]:
-    r = await client.get("/v1/dealers", params={"limit": 500, **params})
-    assert r.status_code == 200, r.text
-    return list(r.json()["items"])
+    return await api.listed(client, "/v1/dealers", **params)
 
 
 async def count(client: httpx.AsyncClient) -> int:
@@ -57,14 +56,4 @@ def partner(*dealers: dict[str, Any], scopes: Iterable[str] = SCOPES) -> dict[st
     return auth_headers("dealers", scopes, kind="partner", dealer_ids=ids, subject="partner-1")
 
 
-def pointers(r: httpx.Response) -> list[str]:
-    return [e["pointer"] for e in r.json()["errors"]]
-
-
-def assert_problem(r: httpx.Response, status: int) -> dict[str, Any]:
-    assert r.status_code == status, r.text
-    assert r.headers["content-type"] == PROBLEM
-    problem = dict(r.json())
-    assert problem["status"] == status
-    assert {"type", "title", "status", "detail"} <= problem.keys()
-    return problem
+__all__ = ["PROBLEM", "assert_problem", "feed", "pointers"]

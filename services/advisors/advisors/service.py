@@ -9,6 +9,7 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from chassis.db import serialize
 from chassis.errors import Conflict, NotFound, field_error
 from chassis.outbox import emit
 from chassis.pagination import paginate
@@ -70,7 +71,10 @@ async def _check_manager(
         return
     if manager_id == advisor_id:
         raise field_error("#/manager_id", "an advisor cannot be their own manager")
-    manager = await session.get(Advisor, manager_id)
+    if advisor_id is not None:
+        # two changes racing could each pass the cycle check and close a loop together
+        await serialize(session, "advisors.reporting_line")
+    manager = await session.get(Advisor, manager_id, populate_existing=True)
     if manager is None:
         raise field_error("#/manager_id", "no advisor has this id")
     if advisor_id is not None:
@@ -87,7 +91,7 @@ async def _check_no_cycle(session: AsyncSession, manager: Advisor, advisor_id: U
                 "#/manager_id", "the new manager reports to this advisor, directly or not"
             )
         seen.add(current.id)
-        current = await session.get(Advisor, current.manager_id)
+        current = await session.get(Advisor, current.manager_id, populate_existing=True)
 
 
 async def create(session: AsyncSession, data: AdvisorCreate, *, actor: str) -> Advisor:
