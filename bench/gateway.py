@@ -24,6 +24,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -46,10 +47,13 @@ from bench.processes import (
     uvicorn_argv,
 )
 from chassis.identity import Principal, TokenSigner
+from gateway.devidp import DEV_IDP_PRIVATE_KEY
+from gateway.people import mint_person_token
+from gateway.settings import GatewaySettings
 
 RESULTS = REPO / "bench" / "results"
 SERVICES = ("regions", "dealers", "advisors")
-TARGETS = ("hello", "minimal", "direct", "gateway")
+TARGETS = ("hello", "minimal", "direct", "gateway", "gateway_key", "gateway_token")
 REGION_SCOPES = frozenset({"regions:read", "regions:write"})
 # GB/T 2260 province prefixes; seeding walks them depth first (province, prefecture, county).
 PROVINCES = "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62"
@@ -58,6 +62,15 @@ GOALS = (
     ("throughput: gateway / direct", "gateway_rps", "direct_rps", 0.80, True),
     ("CPU per request: gateway / hello-world", "gateway_cpu", "hello_cpu", 1.4, False),
     ("throughput: service / minimal endpoint", "direct_rps", "minimal_rps", 0.5, True),
+    # with authentication and rate limiting on: a partner's API key, a person's token
+    ("throughput: gateway+API key / direct", "gateway_key_rps", "direct_rps", 0.75, True),
+    ("CPU per request: gateway+API key / hello", "gateway_key_cpu", "hello_cpu", 1.6, False),
+    ("throughput: gateway+user token / direct", "gateway_token_rps", "direct_rps", 0.75, True),
+    ("CPU per request: gateway+user token / hello", "gateway_token_cpu", "hello_cpu", 1.6, False),
+)
+# Limits high enough never to refuse the load, so that the limiter runs but does not interfere.
+BENCH_LIMITS = (
+    '{"user": {"rate": 1000000, "burst": 1000000}, "partner": {"rate": 1000000, "burst": 1000000}}'
 )
 
 
@@ -246,6 +259,7 @@ def start_stack(procs: Processes, opts: Options) -> dict[str, Target]:
         "GATEWAY_DEV_AUTH": "true",
         "GATEWAY_ACCESS_LOG": "false",
         "GATEWAY_LOG_LEVEL": "WARNING",
+        "GATEWAY_RATE_LIMITS": BENCH_LIMITS,
         **{f"GATEWAY_{s.upper()}_URL": url[s] for s in SERVICES},
     }
     if opts.redis_url:
@@ -272,12 +286,46 @@ def start_stack(procs: Processes, opts: Options) -> dict[str, Target]:
     ttl = (opts.duration + opts.warmup) * opts.rounds * len(TARGETS) + 600
     token = {"Authorization": f"Bearer {service_token(private_key, ttl)}"}
     regions_and_gateway = {"server": pids["regions"], "gateway": pids["gateway"]}
+    key = {"X-API-Key": partner_key(url["gateway"], gateway_env)}
+    person = {"Authorization": f"Bearer {person_token(ttl)}"}
     return {
         "hello": Target("hello", url["hello"], ("/hello",), {}, {"server": pids["hello"]}),
         "minimal": Target("minimal", url["minimal"], paths, {}, {"server": pids["minimal"]}),
         "direct": Target("direct", url["regions"], paths, token, {"server": pids["regions"]}),
         "gateway": Target("gateway", url["gateway"], paths, {}, regions_and_gateway),
+        "gateway_key": Target("gateway_key", url["gateway"], paths, key, regions_and_gateway),
+        "gateway_token": Target(
+            "gateway_token", url["gateway"], paths, person, regions_and_gateway
+        ),
     }
+
+
+def partner_key(gateway_url: str, gateway_env: Mapping[str, str]) -> str:
+    """A partner client's key, made through the admin API with the first admin key."""
+    admin = subprocess.run(
+        [sys.executable, "-m", "gateway", "create-admin-key", "--name", "bench-admin"],
+        env=dict(gateway_env),
+        cwd=REPO,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    body = {
+        "name": "bench-partner",
+        "kind": "partner",
+        "scopes": ["regions:read"],
+        "dealer_ids": [str(uuid.uuid4())],
+    }
+    r = httpx.post(f"{gateway_url}/v1/api-clients", json=body, headers={"X-API-Key": admin})
+    if r.status_code != 201:
+        raise BenchError(f"creating the partner client: {r.status_code} {r.text}")
+    return str(r.json()["key"]["key"])
+
+
+def person_token(ttl: int) -> str:
+    return mint_person_token(
+        DEV_IDP_PRIVATE_KEY, GatewaySettings(), subject="bench.viewer", roles=["viewer"], ttl=ttl
+    )
 
 
 # --- measuring ------------------------------------------------------------------------------
@@ -439,7 +487,7 @@ def parse_args(argv: Sequence[str] | None = None) -> Options:
     add("--rounds", type=int, default=1, help="rounds; the figures are medians (default 1)")
     add("--pg-url", default="postgresql://postgres@127.0.0.1:5432/postgres", help="may CREATE DB")
     add("--redis-url", default="redis://127.0.0.1:6379/15", help="the gateway's; '' for none")
-    add("--targets", default=",".join(TARGETS), help="comma-separated subset of the four")
+    add("--targets", default=",".join(TARGETS), help="comma-separated subset of the targets")
     args = parser.parse_args(argv)
     targets = tuple(t for t in args.targets.split(",") if t)
     if unknown := set(targets) - set(TARGETS):

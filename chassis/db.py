@@ -80,12 +80,13 @@ def _sqlite_begin(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def make_engine(url: str, *, pool_size: int = 10, null_pool: bool = False) -> AsyncEngine:
-    kwargs: dict[str, Any] = {}
+def make_engine(
+    url: str, *, pool_size: int = 10, null_pool: bool = False, **kwargs: Any
+) -> AsyncEngine:
     if null_pool:
         kwargs["poolclass"] = NullPool
     elif not is_sqlite(url):
-        kwargs.update(pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=False)
+        kwargs.update(pool_size=pool_size, max_overflow=5, pool_pre_ping=False)
     if is_sqlite(url):
         database = make_url(url).database
         if database and database != ":memory:":
@@ -102,17 +103,16 @@ class Database:
 
     def __init__(self, url: str, *, pool_size: int = 10, null_pool: bool = False) -> None:
         self.url = url
-        self.engine = make_engine(url, pool_size=pool_size, null_pool=null_pool)
+        self.engine = make_engine(url, pool_size=max(1, pool_size // 2), null_pool=null_pool)
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
-        self.read_sessionmaker = self._read_maker(self.engine)
-
-    @staticmethod
-    def _read_maker(bind: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-        # On PostgreSQL a read needs no BEGIN/COMMIT round trips: under READ COMMITTED each
-        # statement has its own snapshot either way. SQLite keeps its explicit transactions.
-        if bind.dialect.name == "postgresql":
-            bind = bind.execution_options(isolation_level="AUTOCOMMIT")
-        return async_sessionmaker(bind, expire_on_commit=False)
+        self.read_engine = self.engine
+        if self.engine.dialect.name == "postgresql" and not null_pool:
+            # Reads need no BEGIN/COMMIT/ROLLBACK round trips: under READ COMMITTED each
+            # statement has its own snapshot either way. SQLite keeps its explicit transactions.
+            self.read_engine = make_engine(
+                url, pool_size=pool_size, isolation_level="AUTOCOMMIT", pool_reset_on_return=None
+            )
+        self.read_sessionmaker = async_sessionmaker(self.read_engine, expire_on_commit=False)
 
     @property
     def dialect(self) -> str:
@@ -130,6 +130,8 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+        if self.read_engine is not self.engine:
+            await self.read_engine.dispose()
 
 
 async def serialize(session: AsyncSession, name: str) -> None:

@@ -118,9 +118,7 @@ class Gateway:
             else:
                 upstream = self.upstreams[service]
                 token = self.tokens.token(principal, upstream.name)
-                await proxy(
-                    scope, receive, send_secured, upstream, token, self.settings.upstream_timeout
-                )
+                await proxy(scope, receive, send_secured, upstream, token)
         except ProblemError as exc:
             headers = list(exc.extra.pop("headers", []))
             if exc.status == 401:

@@ -1,6 +1,7 @@
 """The reverse proxy: one aiohttp session per upstream, bodies streamed both ways, the caller's
 identity replaced by a short-lived token signed for the upstream."""
 
+import logging
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -11,6 +12,8 @@ from chassis.asgi import Receive, Scope, Send, send_bytes
 from chassis.errors import PROBLEM_MEDIA_TYPE, ProblemError
 from chassis.identity import Principal, TokenSigner
 from chassis.jsonutil import dumps
+
+log = logging.getLogger("gateway.proxy")
 
 # RFC 9110 §7.6.1 hop-by-hop headers, plus the ones the gateway sets itself.
 HOP_BY_HOP = frozenset(
@@ -111,14 +114,14 @@ async def _request_body(scope: Scope, receive: Receive) -> bytes | AsyncIterator
     return chained()
 
 
-async def proxy(
-    scope: Scope, receive: Receive, send: Send, upstream: Upstream, token: str, seconds: float
-) -> None:
+async def proxy(scope: Scope, receive: Receive, send: Send, upstream: Upstream, token: str) -> None:
+    """Forward one request; the session's own timeout bounds it."""
     assert upstream.session is not None, "gateway lifespan did not start"
     path = scope["raw_path"].decode("latin-1") if scope.get("raw_path") else scope["path"]
     if scope.get("query_string"):
         path = f"{path}?{scope['query_string'].decode('latin-1')}"
     body = await _request_body(scope, receive)
+    started = False
     try:
         async with upstream.session.request(
             scope["method"],
@@ -126,7 +129,6 @@ async def proxy(
             headers=forward_headers(scope, token),
             data=body,
             allow_redirects=False,
-            timeout=aiohttp.ClientTimeout(total=seconds),
         ) as resp:
             headers = [(k, v) for k, v in resp.raw_headers if k.lower() not in RESPONSE_DROP]
             if resp.content_length is not None and resp.content_length <= SMALL_BODY:
@@ -138,33 +140,32 @@ async def proxy(
                 await send({"type": "http.response.body", "body": payload})
                 return
             await send({"type": "http.response.start", "status": resp.status, "headers": headers})
+            started = True
             async for chunk in resp.content.iter_any():
                 await send({"type": "http.response.body", "body": chunk, "more_body": True})
             await send({"type": "http.response.body", "body": b""})
-    except aiohttp.ClientConnectorError:
-        raise UpstreamProblem(
-            503,
-            "upstream-unavailable",
-            "Service Unavailable",
-            f"The {upstream.name} service is unavailable.",
-            upstream.name,
-        ) from None
-    except TimeoutError:
-        raise UpstreamProblem(
-            504,
-            "upstream-timeout",
-            "Gateway Timeout",
-            f"The {upstream.name} service did not answer in time.",
-            upstream.name,
-        ) from None
-    except aiohttp.ClientError as exc:
-        raise UpstreamProblem(
-            502,
-            "bad-gateway",
-            "Bad Gateway",
-            f"The {upstream.name} service failed: {type(exc).__name__}.",
-            upstream.name,
-        ) from None
+    except (aiohttp.ClientError, TimeoutError) as exc:
+        if started:  # the status line is gone: all that is left is to cut the response short
+            log.warning("upstream %s failed mid-response: %s", upstream.name, exc)
+            await send({"type": "http.response.body", "body": b""})
+            return
+        raise _upstream_problem(exc, upstream.name) from None
+
+
+def _upstream_problem(exc: BaseException, name: str) -> UpstreamProblem:
+    if isinstance(exc, aiohttp.ClientConnectorError):
+        return UpstreamProblem(
+            503, "upstream-unavailable", "Service Unavailable",
+            f"The {name} service is unavailable.", name,
+        )  # fmt: skip
+    if isinstance(exc, TimeoutError):
+        return UpstreamProblem(
+            504, "upstream-timeout", "Gateway Timeout",
+            f"The {name} service did not answer in time.", name,
+        )  # fmt: skip
+    return UpstreamProblem(
+        502, "bad-gateway", "Bad Gateway", f"The {name} service failed: {type(exc).__name__}.", name
+    )
 
 
 async def send_problem(
