@@ -1,7 +1,7 @@
 """Domain events: `emit` writes to the outbox in the request's transaction; the feed serves them
 in commit-safe order."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Annotated, Any
 from uuid import UUID
@@ -42,6 +42,32 @@ async def emit(
         )
     )
     return event_id
+
+
+async def emit_many(
+    session: AsyncSession,
+    outbox: Table,
+    events: Sequence[tuple[str, dict[str, Any], Iterable[UUID]]],
+) -> None:
+    """Record several events (type, data, dealer ids) in one statement; bulk writes use it."""
+    if not events:
+        return
+    pg = session.bind is not None and session.bind.dialect.name == "postgresql"
+    now = datetime.now(UTC)
+    rows = [
+        {
+            "event_id": new_id(),
+            "type": type_,
+            "occurred_at": now,
+            "data": data,
+            "dealer_ids": sorted(str(d) for d in dealers) or None,
+        }
+        for type_, data, dealers in events
+    ]
+    stmt = insert(outbox)
+    if pg:
+        stmt = stmt.values(txid=_PG_TXID)
+    await session.execute(stmt, rows)
 
 
 class Event(BaseModel):
