@@ -101,3 +101,19 @@ async def test_two_gateways_on_redis_enforce_one_limit(
             ) as c:
                 codes.append((await c.get("/v1/regions", headers=key_header(key))).status_code)
     assert codes == [200, 200, 200, 429]
+
+
+@pytest.mark.skipif(not REDIS_URL, reason="TEST_REDIS_URL is not set (no local Redis)")
+async def test_redis_batches_never_exceed_the_shared_limit() -> None:
+    """Replicas take tokens in batches; together they still never pass the bucket's size."""
+    assert REDIS_URL
+    replicas = [RedisRateLimiter(REDIS_URL) for _ in range(3)]
+    key, limit = f"test-{uuid.uuid4()}", Limit(rate=0.01, burst=100)  # batches of 10
+    try:
+        allowed = 0
+        for i in range(300):
+            allowed += (await replicas[i % 3].hit(key, limit)).allowed
+    finally:
+        for r in replicas:
+            await r.close()
+    assert allowed == 100
