@@ -4,6 +4,7 @@ from fastapi import FastAPI
 
 from chassis.app import ServiceSpec, build_app
 from services.advisors.advisors.routes import router as advisors_router
+from services.advisors.assignments.routes import router as assignments_router
 from services.advisors.models import tables
 from services.advisors.settings import MIGRATIONS, AdvisorsSettings
 
@@ -14,7 +15,7 @@ SPEC = ServiceSpec(
     version="0.1.0",
     event_path="/v1/advisor-events",
     event_scope="advisors:read",
-    routers=[advisors_router],
+    routers=[advisors_router, assignments_router],
     tables=tables,
     migrations=MIGRATIONS,
 )

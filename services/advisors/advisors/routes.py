@@ -5,6 +5,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Header, Response, status
 
+from chassis.bulk import BulkResult
 from chassis.db import SessionDep
 from chassis.errors import problem_responses
 from chassis.etag import check_if_match, set_etag
@@ -12,6 +13,7 @@ from chassis.identity import Principal, require_scopes
 from chassis.pagination import Cursor, Limit
 from services.advisors.advisors import service
 from services.advisors.advisors.schemas import (
+    AdvisorBulk,
     AdvisorCreate,
     AdvisorPage,
     AdvisorPublic,
@@ -71,6 +73,18 @@ async def create_advisor(
     set_etag(response, advisor.version)
     response.headers["Location"] = f"/v1/advisors/{advisor.id}"
     return AdvisorPublic.model_validate(advisor)
+
+
+@router.post(
+    "/bulk",
+    response_model=BulkResult,
+    summary="Create or replace advisors by employee code",
+    operation_id="advisors_bulk_upsert",
+)
+async def bulk_upsert_advisors(
+    body: AdvisorBulk, session: SessionDep, caller: Writer
+) -> BulkResult:
+    return await service.bulk_upsert(session, body.items, actor=caller.subject)
 
 
 @router.get(

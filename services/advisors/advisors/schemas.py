@@ -6,6 +6,7 @@ from uuid import UUID
 
 from pydantic import Field
 
+from chassis.bulk import BulkRequest
 from chassis.pagination import Page
 from chassis.types import Date, Id, Lax, RequestModel, ResponseModel
 from services.advisors.models import AdvisorLevel, AdvisorRole, AdvisorStatus
@@ -60,3 +61,7 @@ class AdvisorPublic(ResponseModel):
 
 
 AdvisorPage = Page[AdvisorPublic]
+
+
+class AdvisorBulk(BulkRequest[AdvisorCreate]):
+    """Up to 1,000 advisors keyed by `employee_code`: new codes are created, known ones replaced."""

@@ -9,13 +9,21 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from chassis.bulk import Batch, BulkResult, upsert_by_key
 from chassis.db import serialize
-from chassis.errors import Conflict, NotFound, field_error
-from chassis.outbox import emit
+from chassis.errors import Conflict, FieldError, NotFound, ProblemError, field_error
+from chassis.outbox import emit, emit_many
 from chassis.pagination import paginate
 from chassis.validators import is_mobile
 from services.advisors.advisors.schemas import AdvisorCreate, AdvisorPublic, AdvisorUpdate
-from services.advisors.models import Advisor, AdvisorLevel, AdvisorRole, AdvisorStatus, tables
+from services.advisors.models import (
+    Advisor,
+    AdvisorLevel,
+    AdvisorRole,
+    AdvisorStatus,
+    metadata,
+    tables,
+)
 
 _REQUIRED = ("name", "role", "level", "status")
 
@@ -140,3 +148,70 @@ async def delete(session: AsyncSession, advisor: Advisor, *, actor: str) -> None
 async def _emit(session: AsyncSession, type: str, advisor: Advisor, actor: str) -> None:
     data = AdvisorPublic.model_validate(advisor).model_dump(mode="json") | {"actor": actor}
     await emit(session, tables.outbox, type, data)
+
+
+async def bulk_upsert(
+    session: AsyncSession, raw: list[dict[str, Any]], *, actor: str
+) -> BulkResult:
+    """Upsert by employee code in a few set-based statements; each item stands or falls alone."""
+    batch = Batch(raw, AdvisorCreate)
+    batch.first_by_key("employee_code")
+    for index, item in list(batch.valid):
+        try:
+            _check_fields(item.model_dump())
+        except ProblemError as exc:
+            batch.reject(index, exc)
+    await serialize(session, "advisors.reporting_line")
+    pairs = await session.execute(select(col(Advisor.id), col(Advisor.manager_id)))
+    line: dict[UUID, UUID | None] = dict(pairs.all())
+    known = await session.execute(select(col(Advisor.employee_code), col(Advisor.id)))
+    codes: dict[str, UUID] = dict(known.all())
+    for index, item in list(batch.valid):
+        problem = _tree_problem(line, codes.get(item.employee_code), item.manager_id)
+        if problem:
+            batch.reject(index, FieldError("#/manager_id", problem))
+        elif codes.get(item.employee_code):
+            line[codes[item.employee_code]] = item.manager_id
+    rows = [item.model_dump() for _, item in batch.valid]
+    table = metadata.tables["advisors"]
+    written = await upsert_by_key(session, table, rows, key="employee_code")
+    results = {index: w for (index, _), w in zip(batch.valid, written, strict=True)}
+    if written:
+        fresh = await session.scalars(
+            select(Advisor)
+            .where(col(Advisor.id).in_([id_ for _, id_ in written]))
+            .execution_options(populate_existing=True)
+        )
+        events = [
+            (
+                f"advisor.{'created' if s == 'created' else 'updated'}",
+                AdvisorPublic.model_validate(a).model_dump(mode="json") | {"actor": actor},
+                (),
+            )
+            for a, (s, _) in zip(_in_order(list(fresh), written), written, strict=True)
+        ]
+        await emit_many(session, tables.outbox, events)
+    return batch.result(results)
+
+
+def _in_order(rows: list[Advisor], written: list[tuple[Any, UUID]]) -> list[Advisor]:
+    by_id = {a.id: a for a in rows}
+    return [by_id[id_] for _, id_ in written]
+
+
+def _tree_problem(
+    line: dict[UUID, UUID | None], advisor_id: UUID | None, manager_id: UUID | None
+) -> str | None:
+    """Why `manager_id` can't manage `advisor_id` in the reporting line `line`, if it can't."""
+    if manager_id is None:
+        return None
+    if manager_id not in line:
+        return "no advisor has this id"
+    current: UUID | None = manager_id
+    seen: set[UUID] = set()
+    while current is not None and current not in seen:
+        if current == advisor_id:
+            return "the new manager reports to this advisor, directly or not"
+        seen.add(current)
+        current = line.get(current)
+    return None

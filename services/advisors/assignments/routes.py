@@ -1,0 +1,132 @@
+"""HTTP routes of `/v1/assignments`: an advisor's accounts over time."""
+
+from datetime import date
+from uuid import UUID
+
+from fastapi import APIRouter, Response, status
+
+from chassis.db import SessionDep
+from chassis.errors import problem_responses
+from chassis.etag import check_if_match, set_etag
+from chassis.pagination import Cursor, Limit
+from services.advisors.assignments import service
+from services.advisors.assignments.schemas import (
+    AssignmentCreate,
+    AssignmentPage,
+    AssignmentPublic,
+    AssignmentUpdate,
+    Reassignment,
+)
+from services.advisors.common import IfMatch, Reader, Writer
+from services.advisors.models import AccountKind
+
+router = APIRouter(
+    prefix="/v1/assignments", tags=["assignments"], responses=problem_responses(401, 403, 422)
+)
+
+
+@router.get(
+    "", response_model=AssignmentPage, summary="List assignments", operation_id="assignments_list"
+)
+async def list_assignments(
+    session: SessionDep,
+    _: Reader,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+    advisor_id: UUID | None = None,
+    account_id: UUID | None = None,
+    account_kind: AccountKind | None = None,
+    is_main: bool | None = None,
+    active_on: date | None = None,
+) -> AssignmentPage:
+    rows, next_cursor = await service.list_page(
+        session,
+        limit=limit,
+        cursor=cursor,
+        active_on=active_on,
+        advisor_id=advisor_id,
+        account_id=account_id,
+        account_kind=account_kind,
+        is_main=is_main,
+    )
+    return AssignmentPage(
+        items=[AssignmentPublic.model_validate(r) for r in rows], next_cursor=next_cursor
+    )
+
+
+@router.post(
+    "",
+    response_model=AssignmentPublic,
+    status_code=status.HTTP_201_CREATED,
+    summary="Assign an account to an advisor",
+    operation_id="assignments_create",
+    responses=problem_responses(409),
+)
+async def create_assignment(
+    body: AssignmentCreate, session: SessionDep, caller: Writer, response: Response
+) -> AssignmentPublic:
+    assignment = await service.create(session, body, actor=caller.subject)
+    set_etag(response, assignment.version)
+    response.headers["Location"] = f"/v1/assignments/{assignment.id}"
+    return AssignmentPublic.model_validate(assignment)
+
+
+@router.get(
+    "/{assignment_id}",
+    response_model=AssignmentPublic,
+    summary="Get an assignment",
+    operation_id="assignments_get",
+    responses=problem_responses(404),
+)
+async def get_assignment(
+    assignment_id: UUID, session: SessionDep, _: Reader, response: Response
+) -> AssignmentPublic:
+    assignment = await service.get(session, assignment_id)
+    set_etag(response, assignment.version)
+    return AssignmentPublic.model_validate(assignment)
+
+
+@router.patch(
+    "/{assignment_id}",
+    response_model=AssignmentPublic,
+    summary="End an assignment or record the account's location",
+    operation_id="assignments_update",
+    responses=problem_responses(404, 409, 412, 428),
+)
+async def update_assignment(
+    assignment_id: UUID,
+    body: AssignmentUpdate,
+    session: SessionDep,
+    caller: Writer,
+    response: Response,
+    if_match: IfMatch = None,
+) -> AssignmentPublic:
+    assignment = await service.get(session, assignment_id)
+    check_if_match(if_match, assignment.version)
+    assignment = await service.update(session, assignment, body, actor=caller.subject)
+    set_etag(response, assignment.version)
+    return AssignmentPublic.model_validate(assignment)
+
+
+@router.post(
+    "/{assignment_id}/reassign",
+    response_model=AssignmentPublic,
+    status_code=status.HTTP_201_CREATED,
+    summary="Hand the account over to another advisor, keeping the history",
+    operation_id="assignments_reassign",
+    responses=problem_responses(404, 409, 412, 428),
+)
+async def reassign_account(
+    assignment_id: UUID,
+    body: Reassignment,
+    session: SessionDep,
+    caller: Writer,
+    response: Response,
+    if_match: IfMatch = None,
+) -> AssignmentPublic:
+    old = await service.get(session, assignment_id)
+    check_if_match(if_match, old.version)
+    new = await service.reassign(session, old, body, actor=caller.subject)
+    set_etag(response, new.version)
+    response.headers["Location"] = f"/v1/assignments/{new.id}"
+    return AssignmentPublic.model_validate(new)

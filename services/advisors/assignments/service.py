@@ -1,0 +1,138 @@
+"""Rules of assignments: one main advisor per account at a time; reassignment keeps history."""
+
+from datetime import date, timedelta
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from chassis.db import serialize
+from chassis.errors import Conflict, field_error
+from services.advisors.assignments.schemas import (
+    AssignmentCreate,
+    AssignmentPublic,
+    AssignmentUpdate,
+    Reassignment,
+)
+from services.advisors.common import apply, emit_record, fetch, must_exist, page
+from services.advisors.models import AccountKind, Advisor, Assignment
+
+
+async def get(session: AsyncSession, assignment_id: UUID) -> Assignment:
+    return await fetch(session, Assignment, assignment_id, "Assignment")
+
+
+async def list_page(
+    session: AsyncSession,
+    *,
+    limit: int,
+    cursor: str | None,
+    active_on: date | None,
+    **filters: Any,
+) -> tuple[list[Assignment], str | None]:
+    stmt = select(Assignment)
+    if active_on is not None:
+        stmt = stmt.where(
+            col(Assignment.from_date) <= active_on,
+            or_(col(Assignment.to_date).is_(None), col(Assignment.to_date) >= active_on),
+        )
+    return await page(session, Assignment, filters, limit=limit, cursor=cursor, stmt=stmt)
+
+
+def _check_dates(from_date: date, to_date: date | None) -> None:
+    if to_date is not None and to_date < from_date:
+        raise field_error("#/to_date", "is before from_date")
+
+
+async def _check_one_main(
+    session: AsyncSession, account_id: UUID, start: date, end: date | None, *, skip: UUID | None
+) -> None:
+    """No other main assignment of the account overlaps [start, end]."""
+    # two requests for one account could each see no rival; the lock makes them take turns
+    await serialize(session, f"assignments.account.{account_id}")
+    stmt = select(Assignment).where(
+        col(Assignment.account_id) == account_id,
+        col(Assignment.is_main).is_(True),
+        or_(col(Assignment.to_date).is_(None), col(Assignment.to_date) >= start),
+    )
+    if end is not None:
+        stmt = stmt.where(col(Assignment.from_date) <= end)
+    if skip is not None:
+        stmt = stmt.where(col(Assignment.id) != skip)
+    rival = (await session.scalars(stmt.limit(1))).first()
+    if rival is not None:
+        raise Conflict(
+            f"Account {account_id} already has a main advisor from {rival.from_date} "
+            f"(assignment {rival.id}); reassign it instead.",
+            field="account_id",
+        )
+
+
+async def create(session: AsyncSession, data: AssignmentCreate, *, actor: str) -> Assignment:
+    _check_dates(data.from_date, data.to_date)
+    await must_exist(session, Advisor, data.advisor_id, "#/advisor_id")
+    if data.is_main:
+        await _check_one_main(session, data.account_id, data.from_date, data.to_date, skip=None)
+    assignment = Assignment(**data.model_dump())
+    session.add(assignment)
+    await session.flush()
+    await _emit(session, "assignment.created", assignment, actor)
+    return assignment
+
+
+async def update(
+    session: AsyncSession, assignment: Assignment, data: AssignmentUpdate, *, actor: str
+) -> Assignment:
+    changes = data.model_dump(exclude_unset=True)
+    end = changes.get("to_date", assignment.to_date)
+    _check_dates(assignment.from_date, end)
+    if assignment.is_main and "to_date" in changes:
+        await _check_one_main(
+            session, assignment.account_id, assignment.from_date, end, skip=assignment.id
+        )
+    apply(assignment, changes)
+    await session.flush()
+    await _emit(session, "assignment.updated", assignment, actor)
+    return assignment
+
+
+async def reassign(
+    session: AsyncSession, old: Assignment, data: Reassignment, *, actor: str
+) -> Assignment:
+    """End `old` the day before `from_date` and open the new advisor's assignment."""
+    if old.to_date is not None and old.to_date < data.from_date:
+        raise Conflict(f"Assignment {old.id} already ended on {old.to_date}.", field="from_date")
+    if data.from_date <= old.from_date:
+        raise field_error("#/from_date", f"must be after the current start {old.from_date}")
+    if data.advisor_id == old.advisor_id:
+        raise field_error("#/advisor_id", "is already the account's advisor")
+    await must_exist(session, Advisor, data.advisor_id, "#/advisor_id")
+    await serialize(session, f"assignments.account.{old.account_id}")
+    old_end = old.to_date
+    apply(old, {"to_date": data.from_date - timedelta(days=1)})
+    await session.flush()
+    new = Assignment(
+        advisor_id=data.advisor_id,
+        account_kind=AccountKind(old.account_kind),
+        account_id=old.account_id,
+        is_main=old.is_main,
+        from_date=data.from_date,
+        to_date=old_end,
+        account_latitude=old.account_latitude,
+        account_longitude=old.account_longitude,
+    )
+    if new.is_main:
+        await _check_one_main(session, old.account_id, data.from_date, old_end, skip=None)
+    session.add(new)
+    await session.flush()
+    await _emit(session, "assignment.updated", old, actor)
+    await _emit(session, "assignment.created", new, actor, reassigned_from=str(old.id))
+    return new
+
+
+async def _emit(
+    session: AsyncSession, type_: str, assignment: Assignment, actor: str, **extra: Any
+) -> None:
+    await emit_record(session, type_, AssignmentPublic.model_validate(assignment), actor, **extra)
