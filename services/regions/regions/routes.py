@@ -1,25 +1,31 @@
 """HTTP routes of `/v1/regions`: thin, typed, every one scoped."""
 
-from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Header, Response, status
+from fastapi import Response, status
 
+from chassis.bulk import BulkRequest, BulkResult
 from chassis.db import SessionDep
 from chassis.errors import problem_responses
 from chassis.etag import check_if_match, set_etag
-from chassis.identity import Principal, require_scopes
 from chassis.pagination import Cursor, Limit
-from services.regions.models import RegionKind, RegionLevel
-from services.regions.regions import service
-from services.regions.regions.schemas import RegionCreate, RegionPage, RegionPublic, RegionUpdate
-
-router = APIRouter(
-    prefix="/v1/regions", tags=["regions"], responses=problem_responses(401, 403, 422)
+from services.regions.deps import IfMatch, Reader, Writer, make_router
+from services.regions.models import RegionKind, RegionLevel, RolloutStage
+from services.regions.regions import bulk, service
+from services.regions.regions.schemas import (
+    Breadcrumb,
+    Crumb,
+    RegionBulkItem,
+    RegionCreate,
+    RegionPage,
+    RegionPublic,
+    RegionUpdate,
+    StageChangeCreate,
+    StageChangePage,
+    StageChangePublic,
 )
-Reader = Annotated[Principal, require_scopes("regions:read")]
-Writer = Annotated[Principal, require_scopes("regions:write")]
-IfMatch = Annotated[str | None, Header(description="The ETag of the version being changed")]
+
+router = make_router("/v1/regions", "regions")
 
 
 @router.get("", response_model=RegionPage, summary="List regions", operation_id="regions_list")
@@ -31,10 +37,24 @@ async def list_regions(
     kind: RegionKind | None = None,
     level: RegionLevel | None = None,
     parent_id: UUID | None = None,
+    ancestor: UUID | None = None,
     code: str | None = None,
+    owner_id: UUID | None = None,
+    key_market: bool | None = None,
+    rollout_stage: RolloutStage | None = None,
 ) -> RegionPage:
+    """`ancestor` lists every region below that one (its subtree without itself)."""
+    filters = {
+        "kind": kind,
+        "level": level,
+        "parent_id": parent_id,
+        "code": code,
+        "owner_id": owner_id,
+        "key_market": key_market,
+        "rollout_stage": rollout_stage,
+    }
     rows, next_cursor = await service.list_page(
-        session, limit=limit, cursor=cursor, kind=kind, level=level, parent_id=parent_id, code=code
+        session, limit=limit, cursor=cursor, filters=filters, ancestor=ancestor
     )
     return RegionPage(items=[RegionPublic.model_validate(r) for r in rows], next_cursor=next_cursor)
 
@@ -56,6 +76,18 @@ async def create_region(
     return RegionPublic.model_validate(region)
 
 
+@router.post(
+    "/bulk",
+    response_model=BulkResult,
+    summary="Create or update up to 1,000 regions by code",
+    operation_id="regions_bulk_upsert",
+)
+async def bulk_upsert_regions(
+    body: BulkRequest[RegionBulkItem], session: SessionDep, caller: Writer
+) -> BulkResult:
+    return await bulk.upsert(session, body.items, actor=caller.subject)
+
+
 @router.get(
     "/{region_id}",
     response_model=RegionPublic,
@@ -71,12 +103,26 @@ async def get_region(
     return RegionPublic.model_validate(region)
 
 
+@router.get(
+    "/{region_id}/path",
+    response_model=Breadcrumb,
+    summary="The breadcrumb from the top region down to this one",
+    operation_id="regions_path",
+    responses=problem_responses(404),
+)
+async def region_path(region_id: UUID, session: SessionDep, _: Reader) -> Breadcrumb:
+    region = await service.get(session, region_id)
+    return Breadcrumb(
+        items=[Crumb.model_validate(r) for r in await service.breadcrumb(session, region)]
+    )
+
+
 @router.patch(
     "/{region_id}",
     response_model=RegionPublic,
-    summary="Update a region",
+    summary="Update or move a region",
     operation_id="regions_update",
-    responses=problem_responses(404, 412, 428),
+    responses=problem_responses(404, 409, 412, 428),
 )
 async def update_region(
     region_id: UUID,
@@ -96,7 +142,7 @@ async def update_region(
 @router.delete(
     "/{region_id}",
     status_code=status.HTTP_204_NO_CONTENT,
-    summary="Delete a region without children",
+    summary="Delete a region without children or data",
     operation_id="regions_delete",
     responses=problem_responses(404, 409, 412, 428),
 )
@@ -107,3 +153,45 @@ async def delete_region(
     check_if_match(if_match, region.version)
     await service.delete(session, region, actor=caller.subject)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post(
+    "/{region_id}/rollout-stage-changes",
+    response_model=StageChangePublic,
+    status_code=status.HTTP_201_CREATED,
+    summary="Move the region's roll-out stage one step forward or back",
+    operation_id="regions_stage_change",
+    responses=problem_responses(404, 409, 412),
+)
+async def change_stage(
+    region_id: UUID,
+    body: StageChangeCreate,
+    session: SessionDep,
+    caller: Writer,
+    response: Response,
+    if_match: IfMatch = None,
+) -> StageChangePublic:
+    """`If-Match` is optional here; when given it must name the region's current version."""
+    region = await service.get(session, region_id)
+    if if_match is not None:
+        check_if_match(if_match, region.version)
+    change = await service.change_stage(session, region, body, actor=caller.subject)
+    set_etag(response, region.version)
+    return StageChangePublic.model_validate(change)
+
+
+@router.get(
+    "/{region_id}/rollout-stage-changes",
+    response_model=StageChangePage,
+    summary="The region's roll-out stage history, oldest first",
+    operation_id="regions_stage_history",
+    responses=problem_responses(404),
+)
+async def stage_history(
+    region_id: UUID, session: SessionDep, _: Reader, limit: Limit = 50, cursor: Cursor = None
+) -> StageChangePage:
+    region = await service.get(session, region_id)
+    rows, next_cursor = await service.stage_history(session, region, limit=limit, cursor=cursor)
+    return StageChangePage(
+        items=[StageChangePublic.model_validate(r) for r in rows], next_cursor=next_cursor
+    )

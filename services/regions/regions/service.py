@@ -1,24 +1,46 @@
 """Rules and queries of the region tree. Services flush; the request's session commits."""
 
 from datetime import UTC, datetime
+from typing import Any
 from uuid import UUID
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from chassis.db import serialize
 from chassis.errors import Conflict, NotFound, field_error
 from chassis.outbox import emit
 from chassis.pagination import paginate
 from chassis.validators import AdminLevel, gb2260_level, gb2260_parent
-from services.regions.models import Region, RegionKind, RegionLevel, tables
-from services.regions.regions.schemas import RegionCreate, RegionPublic, RegionUpdate
+from services.regions import tree
+from services.regions.models import (
+    Budget,
+    MarketPlan,
+    MarketSurvey,
+    Region,
+    RegionKind,
+    RegionLevel,
+    RolloutStage,
+    RolloutStageChange,
+    Target,
+    TargetActual,
+    tables,
+)
+from services.regions.regions.schemas import (
+    RegionCreate,
+    RegionPublic,
+    RegionUpdate,
+    StageChangeCreate,
+)
 
-_ADMIN_LEVELS = {
+TREE_LOCK = "regions.tree"
+ADMIN_LEVELS = {
     AdminLevel.province: RegionLevel.province,
     AdminLevel.prefecture: RegionLevel.prefecture,
     AdminLevel.county: RegionLevel.county,
 }
+SALES_LEVELS = (RegionLevel.sales_area, RegionLevel.sales_district)
 
 
 async def get(session: AsyncSession, region_id: UUID) -> Region:
@@ -28,50 +50,52 @@ async def get(session: AsyncSession, region_id: UUID) -> Region:
     return region
 
 
+async def require(session: AsyncSession, region_id: UUID, pointer: str = "#/region_id") -> Region:
+    """A region a request body refers to: unknown is a 422 naming the field."""
+    region = await session.get(Region, region_id)
+    if region is None:
+        raise field_error(pointer, "no region has this id")
+    return region
+
+
 async def list_page(
     session: AsyncSession,
     *,
     limit: int,
     cursor: str | None,
-    kind: RegionKind | None = None,
-    level: RegionLevel | None = None,
-    parent_id: UUID | None = None,
-    code: str | None = None,
+    filters: dict[str, Any],
+    ancestor: UUID | None = None,
 ) -> tuple[list[Region], str | None]:
     stmt = select(Region)
-    if kind is not None:
-        stmt = stmt.where(col(Region.kind) == kind)
-    if level is not None:
-        stmt = stmt.where(col(Region.level) == level)
-    if parent_id is not None:
-        stmt = stmt.where(col(Region.parent_id) == parent_id)
-    if code is not None:
-        stmt = stmt.where(col(Region.code) == code)
+    for name, value in filters.items():
+        if value is not None:
+            stmt = stmt.where(getattr(Region, name) == value)
+    if ancestor is not None:
+        below = tree.subtree(ancestor)
+        stmt = stmt.where(col(Region.id).in_(select(below.c.id)), col(Region.id) != ancestor)
     return await paginate(session, stmt, col(Region.id), limit=limit, cursor=cursor)
 
 
-async def _parent(session: AsyncSession, parent_id: UUID | None) -> Region | None:
-    if parent_id is None:
-        return None
-    parent = await session.get(Region, parent_id)
-    if parent is None:
-        raise field_error("#/parent_id", "no region has this id")
-    return parent
+async def breadcrumb(session: AsyncSession, region: Region) -> list[Region]:
+    up = tree.ancestors(region.id)
+    stmt = select(Region).join(up, up.c.id == col(Region.id)).order_by(up.c.depth.desc())
+    return list((await session.scalars(stmt)).all())
 
 
-def _admin_level(code: str, parent: Region | None) -> RegionLevel:
+def admin_level(code: str, parent: Region | None) -> RegionLevel:
     level = gb2260_level(code)
     if level is None:
         raise field_error("#/code", "an administrative region needs a six-digit GB/T 2260 code")
     expected_parent = gb2260_parent(code)
-    if expected_parent is None and parent is not None:
-        raise field_error("#/parent_id", "a province has no parent region")
-    if expected_parent is not None and (parent is None or parent.code != expected_parent):
+    if expected_parent is None:
+        if parent is not None and parent.kind != RegionKind.sales:
+            raise field_error("#/parent_id", "a province has no parent but a sales region")
+    elif parent is None or parent.code != expected_parent:
         raise field_error("#/parent_id", f"the parent of {code} must be region {expected_parent}")
-    return _ADMIN_LEVELS[level]
+    return ADMIN_LEVELS[level]
 
 
-def _sales_level(code: str, parent: Region | None) -> RegionLevel:
+def sales_level(code: str, parent: Region | None) -> RegionLevel:
     if gb2260_level(code) is not None:
         raise field_error("#/code", "six-digit codes are reserved for GB/T 2260 regions")
     if parent is None:
@@ -81,20 +105,35 @@ def _sales_level(code: str, parent: Region | None) -> RegionLevel:
     return RegionLevel.sales_district
 
 
+def level_for(kind: RegionKind, code: str, parent: Region | None) -> RegionLevel:
+    return (
+        admin_level(code, parent)
+        if kind == RegionKind.administrative
+        else sales_level(code, parent)
+    )
+
+
+async def _parent(session: AsyncSession, parent_id: UUID | None) -> Region | None:
+    return None if parent_id is None else await require(session, parent_id, "#/parent_id")
+
+
 async def create(session: AsyncSession, data: RegionCreate, *, actor: str) -> Region:
     parent = await _parent(session, data.parent_id)
-    if data.kind is RegionKind.administrative:
-        level = _admin_level(data.code, parent)
-    else:
-        level = _sales_level(data.code, parent)
+    level = level_for(data.kind, data.code, parent)
     if await session.scalar(select(exists().where(col(Region.code) == data.code))):
         raise Conflict(f"A region with code {data.code} already exists.", field="code")
     region = Region(
-        code=data.code, name=data.name, kind=data.kind, level=level, parent_id=data.parent_id
+        code=data.code,
+        name=data.name,
+        kind=data.kind,
+        level=level,
+        parent_id=data.parent_id,
+        owner_id=data.owner_id,
+        key_market=data.key_market,
     )
     session.add(region)
     await session.flush()
-    await _emit(session, "region.created", region, actor)
+    await emit_region(session, "region.created", region, actor)
     return region
 
 
@@ -102,24 +141,105 @@ async def update(
     session: AsyncSession, region: Region, data: RegionUpdate, *, actor: str
 ) -> Region:
     changes = data.model_dump(exclude_unset=True)
-    if "name" in changes and changes["name"] is None:
-        raise field_error("#/name", "may not be null")
+    for name in ("name", "key_market"):
+        if name in changes and changes[name] is None:
+            raise field_error(f"#/{name}", "may not be null")
+    moved = "parent_id" in changes and changes.pop("parent_id") != region.parent_id
+    if moved:
+        await _move(session, region, data.parent_id)
     for name, value in changes.items():
         setattr(region, name, value)
     region.updated_at = datetime.now(UTC)
     await session.flush()
-    await _emit(session, "region.updated", region, actor)
+    await emit_region(session, "region.moved" if moved else "region.updated", region, actor)
     return region
 
 
+async def _move(session: AsyncSession, region: Region, parent_id: UUID | None) -> None:
+    await serialize(session, TREE_LOCK)
+    parent = await _parent(session, parent_id)
+    if parent is not None:
+        below = tree.subtree(region.id)
+        if await session.scalar(select(exists().where(below.c.id == parent.id))):
+            raise field_error("#/parent_id", "the new parent lies inside this region: a cycle")
+    level = level_for(region.kind, region.code, parent)
+    if level == RegionLevel.sales_district and await _has_children(session, region, sales=True):
+        raise field_error("#/parent_id", "a sales area with sales districts can't become one")
+    region.parent_id, region.level = parent_id, level
+
+
+async def _has_children(session: AsyncSession, region: Region, *, sales: bool = False) -> bool:
+    cond = col(Region.parent_id) == region.id
+    if sales:
+        cond = cond & (col(Region.kind) == RegionKind.sales)
+    return bool(await session.scalar(select(exists().where(cond))))
+
+
 async def delete(session: AsyncSession, region: Region, *, actor: str) -> None:
-    if await session.scalar(select(exists().where(col(Region.parent_id) == region.id))):
+    await serialize(session, TREE_LOCK)
+    if await _has_children(session, region):
         raise Conflict(f"Region {region.code} has child regions; move or delete them first.")
-    await _emit(session, "region.deleted", region, actor)
+    for table, what in _DATA:
+        if await session.scalar(select(exists().where(table.region_id == region.id))):
+            raise Conflict(f"Region {region.code} has {what}; it can't be deleted.")
+    await emit_region(session, "region.deleted", region, actor)
     await session.delete(region)
     await session.flush()
 
 
-async def _emit(session: AsyncSession, type: str, region: Region, actor: str) -> None:
-    data = RegionPublic.model_validate(region).model_dump(mode="json") | {"actor": actor}
-    await emit(session, tables.outbox, type, data)
+_DATA: list[tuple[Any, str]] = [
+    (MarketSurvey, "market surveys"),
+    (Target, "targets"),
+    (TargetActual, "target actuals"),
+    (Budget, "budgets"),
+    (MarketPlan, "market plans"),
+]
+
+
+async def change_stage(
+    session: AsyncSession, region: Region, data: StageChangeCreate, *, actor: str
+) -> RolloutStageChange:
+    current = RolloutStage(region.rollout_stage)
+    step = data.to_stage.rank - current.rank
+    if step == 0:
+        raise field_error("#/to_stage", f"the region is already {current.value}")
+    if abs(step) > 1:
+        raise field_error("#/to_stage", "the stage moves one step forward or back at a time")
+    last = await session.scalar(
+        select(func.max(RolloutStageChange.changed_on)).where(
+            col(RolloutStageChange.region_id) == region.id
+        )
+    )
+    if last is not None and data.changed_on < last:
+        raise field_error("#/changed_on", f"is before the last change ({last.isoformat()})")
+    change = RolloutStageChange(
+        region_id=region.id,
+        from_stage=region.rollout_stage,
+        to_stage=data.to_stage,
+        changed_on=data.changed_on,
+        reason=data.reason,
+        actor=actor,
+    )
+    region.rollout_stage = data.to_stage
+    region.updated_at = datetime.now(UTC)
+    session.add(change)
+    await session.flush()
+    await emit_region(session, "region.stage_changed", region, actor, reason=data.reason)
+    return change
+
+
+async def stage_history(
+    session: AsyncSession, region: Region, *, limit: int, cursor: str | None
+) -> tuple[list[RolloutStageChange], str | None]:
+    stmt = select(RolloutStageChange).where(col(RolloutStageChange.region_id) == region.id)
+    return await paginate(session, stmt, col(RolloutStageChange.id), limit=limit, cursor=cursor)
+
+
+def region_event(region: Region, actor: str, **extra: Any) -> dict[str, Any]:
+    return RegionPublic.model_validate(region).model_dump(mode="json") | {"actor": actor} | extra
+
+
+async def emit_region(
+    session: AsyncSession, type: str, region: Region, actor: str, **extra: Any
+) -> None:
+    await emit(session, tables.outbox, type, region_event(region, actor, **extra))

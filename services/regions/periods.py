@@ -1,0 +1,24 @@
+"""Rollup periods: a month `YYYY-MM`, a quarter `YYYY-Qn` or a year `YYYY`, as a range of months."""
+
+import re
+from typing import Annotated
+
+from pydantic import Field
+
+ROLLUP_RE = r"^[0-9]{4}(-(0[1-9]|1[0-2])|-Q[1-4])?$"
+RollupPeriod = Annotated[
+    str,
+    Field(pattern=ROLLUP_RE, description="A month `YYYY-MM`, a quarter `YYYY-Qn` or a year `YYYY`"),
+]
+_QUARTER = re.compile(r"^([0-9]{4})-Q([1-4])$")
+
+
+def month_range(period: str) -> tuple[str, str]:
+    """The first and last month (`YYYY-MM`) a rollup period covers."""
+    if len(period) == 4:
+        return f"{period}-01", f"{period}-12"
+    quarter = _QUARTER.match(period)
+    if quarter:
+        year, q = quarter.group(1), int(quarter.group(2))
+        return f"{year}-{3 * q - 2:02d}", f"{year}-{3 * q:02d}"
+    return period, period

@@ -1,0 +1,116 @@
+"""`POST /v1/regions/bulk`: upsert by code, parents first, a few set-based statements per level."""
+
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Table, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from chassis.bulk import Batch, BulkResult, Status, upsert_by_key
+from chassis.db import serialize
+from chassis.errors import FieldError, ProblemError
+from chassis.outbox import emit_many
+from chassis.validators import gb2260_level, gb2260_parent
+from services.regions.models import Region, RegionKind, RegionLevel, tables
+from services.regions.regions.schemas import RegionBulkItem
+from services.regions.regions.service import ADMIN_LEVELS, TREE_LOCK, level_for
+
+REGIONS: Table = Region.__table__  # type: ignore[attr-defined]
+ORDER = [
+    RegionLevel.sales_area,
+    RegionLevel.sales_district,
+    RegionLevel.province,
+    RegionLevel.prefecture,
+    RegionLevel.county,
+]
+
+
+async def upsert(session: AsyncSession, raw: list[dict[str, Any]], *, actor: str) -> BulkResult:
+    batch = Batch(raw, RegionBulkItem)
+    batch.first_by_key("code")
+    await serialize(session, TREE_LOCK)
+    wanted = {i.code for _, i in batch.valid} | {_parent_code(i) for _, i in batch.valid}
+    known = {
+        r.code: r
+        for r in await session.scalars(select(Region).where(col(Region.code).in_(wanted - {None})))
+    }
+    levels = {index: _level_hint(item) for index, item in batch.valid}
+    written: dict[int, tuple[Status, UUID]] = {}
+    events: list[tuple[str, dict[str, Any], list[UUID]]] = []
+    for level in ORDER:
+        rows, indexes = [], []
+        for index, item in list(batch.valid):
+            if levels[index] != level:
+                continue
+            try:
+                rows.append(_row(item, known))
+                indexes.append(index)
+            except ProblemError as exc:
+                batch.reject(index, _as_item_error(exc))
+        for index, (status, id_), row in zip(
+            indexes, await upsert_by_key(session, REGIONS, rows), rows, strict=True
+        ):
+            written[index] = (status, id_)
+            known[row["code"]] = Region(id=id_, **row)
+            data = {k: str(v) if isinstance(v, UUID) else v for k, v in row.items()}
+            events.append((f"region.{status}", data | {"id": str(id_), "actor": actor}, []))
+    await emit_many(session, tables.outbox, events)
+    return batch.result(written)
+
+
+def _parent_code(item: RegionBulkItem) -> str | None:
+    if item.parent_code is not None or item.kind is RegionKind.sales:
+        return item.parent_code
+    return gb2260_parent(item.code)
+
+
+def _level_hint(item: RegionBulkItem) -> RegionLevel:
+    """The level the code implies, to order the passes; the rules proper run in `_row`."""
+    if item.kind is RegionKind.sales:
+        return RegionLevel.sales_district if item.parent_code else RegionLevel.sales_area
+    level = gb2260_level(item.code)
+    # a malformed code goes to the first pass, which refuses it with its reason
+    return ADMIN_LEVELS[level] if level is not None else RegionLevel.sales_area
+
+
+def _row(item: RegionBulkItem, known: dict[str, Region]) -> dict[str, Any]:
+    parent_code = _parent_code(item)
+    parent = known.get(parent_code) if parent_code else None
+    if parent_code and parent is None:
+        raise _at_parent("no region has this code")
+    level = level_for(item.kind, item.code, parent)
+    current = known.get(item.code)
+    if current is not None:
+        if current.kind != item.kind:
+            raise _at("#/kind", "differs from the stored region's kind")
+        if current.parent_id != (parent.id if parent else None):
+            raise _at_parent("differs from the stored parent; move the region with PATCH")
+    return {
+        "code": item.code,
+        "name": item.name,
+        "kind": item.kind.value,
+        "level": level.value,
+        "parent_id": parent.id if parent else None,
+        "owner_id": item.owner_id,
+        "key_market": item.key_market,
+    }
+
+
+class _ItemError(ProblemError):
+    status = 422
+
+
+def _at(pointer: str, detail: str) -> _ItemError:
+    return _ItemError(detail, errors=[FieldError(pointer, detail)])
+
+
+def _at_parent(detail: str) -> _ItemError:
+    return _at("#/parent_code", detail)
+
+
+def _as_item_error(exc: ProblemError) -> FieldError:
+    error = exc.errors[0] if exc.errors else FieldError("#", exc.detail)
+    if error.pointer == "#/parent_id":
+        return FieldError("#/parent_code", error.detail)
+    return error
