@@ -200,7 +200,9 @@ class Gateway:
                 auto_decompress=False,
                 skip_auto_headers=("User-Agent", "Accept-Encoding"),
                 timeout=aiohttp.ClientTimeout(
-                    total=self.settings.upstream_timeout,
+                    total=self.settings.upstream_timeouts.get(
+                        upstream.name, self.settings.upstream_timeout
+                    ),
                     connect=self.settings.upstream_connect_timeout,
                 ),
             )

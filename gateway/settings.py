@@ -69,6 +69,7 @@ class GatewaySettings(BaseSettings):
     rate_limits: dict[str, Limit] = DEFAULT_LIMITS
     cors_origins: list[str] = []
     upstream_timeout: float = 30.0
+    upstream_timeouts: dict[str, float] = {}  # per upstream, e.g. {"dealers": 120} for bulk
     upstream_connect_timeout: float = 2.0
     upstream_pool_size: int = 100
     contracts_dir: Path = CONTRACTS_DIR

@@ -52,6 +52,7 @@ async def upstream() -> AsyncIterator[TestServer]:
     app = web.Application(client_max_size=16 * 1024 * 1024)
     app.router.add_get("/v1/regions/big", big)
     app.router.add_get("/v1/regions/slow", slow)
+    app.router.add_get("/v1/advisors/slow", slow)
     app.router.add_route("*", "/{tail:.*}", echo)
     server = TestServer(app, host="127.0.0.1")
     await server.start_server()
@@ -140,6 +141,22 @@ async def test_unavailable_upstream_is_503(gw: httpx.AsyncClient) -> None:
     assert r.status_code == 503
     assert r.headers["content-type"] == "application/problem+json"
     assert r.json()["upstream"] == "dealers"
+
+
+async def test_timeouts_are_per_upstream(upstream: TestServer, databases: Databases) -> None:
+    url = str(upstream.make_url("")).rstrip("/")
+    settings = GatewaySettings(
+        regions_url=url,
+        advisors_url=url,
+        dev_auth=True,
+        upstream_timeout=0.5,
+        upstream_timeouts={"advisors": 10},
+        access_log=False,
+        database_url=await databases.url("gateway", "sqlite", "proxy"),
+    )
+    async for client in gateway_client(settings):
+        assert (await client.get("/v1/regions/slow")).status_code == 504
+        assert (await client.get("/v1/advisors/slow")).status_code != 504
 
 
 async def test_slow_upstream_is_504(gw: httpx.AsyncClient) -> None:
