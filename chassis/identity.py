@@ -4,14 +4,15 @@ call; services verify it, turn it into a `Principal` and check scopes per route.
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Annotated, Any, Literal, cast
+from typing import Any, Literal, cast
 from uuid import UUID
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import load_pem_private_key, load_pem_public_key
 from fastapi import Request, Security
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.openapi.models import HTTPBearer as HTTPBearerModel
+from fastapi.security.base import SecurityBase
 
 from chassis.errors import Forbidden, Unauthorized
 
@@ -129,11 +130,23 @@ def bearer_token(headers: Iterable[tuple[bytes, bytes]]) -> str | None:
     return None
 
 
-_bearer = HTTPBearer(
-    auto_error=False,
-    scheme_name="identity",
-    description="The gateway's identity token (callers use the gateway's own credentials).",
-)
+class _ScopeGuard(SecurityBase):
+    """One dependency that both declares the bearer scheme with its scopes in the contract and
+    checks them; the middleware has already verified the token."""
+
+    def __init__(self, scopes: tuple[str, ...]) -> None:
+        self.model = HTTPBearerModel(
+            description="The gateway's identity token (callers use the gateway's own credentials)."
+        )
+        self.scheme_name = "identity"
+        self.scopes = scopes
+
+    async def __call__(self, request: Request) -> "Principal":
+        principal = current_principal(request)
+        missing = [s for s in self.scopes if s not in principal.scopes]
+        if missing:
+            raise Forbidden(f"Missing scope: {', '.join(missing)}", missing_scopes=missing)
+        return principal
 
 
 def current_principal(request: Request) -> Principal:
@@ -145,15 +158,4 @@ def current_principal(request: Request) -> Principal:
 
 def require_scopes(*scopes: str) -> Any:
     """A dependency giving the caller's Principal once it holds every scope named."""
-
-    async def dependency(
-        request: Request,
-        _credentials: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)],
-    ) -> Principal:
-        principal = current_principal(request)
-        missing = [s for s in scopes if s not in principal.scopes]
-        if missing:
-            raise Forbidden(f"Missing scope: {', '.join(missing)}", missing_scopes=missing)
-        return principal
-
-    return Security(dependency, scopes=list(scopes))
+    return Security(_ScopeGuard(scopes), scopes=list(scopes))
