@@ -7,6 +7,7 @@ from services.advisors.advisors.routes import router as advisors_router
 from services.advisors.assignments.routes import router as assignments_router
 from services.advisors.models import tables
 from services.advisors.settings import MIGRATIONS, AdvisorsSettings
+from services.advisors.visits.routes import router as visits_router
 
 SPEC = ServiceSpec(
     name="advisors",
@@ -15,7 +16,7 @@ SPEC = ServiceSpec(
     version="0.1.0",
     event_path="/v1/advisor-events",
     event_scope="advisors:read",
-    routers=[advisors_router, assignments_router],
+    routers=[advisors_router, assignments_router, visits_router],
     tables=tables,
     migrations=MIGRATIONS,
 )

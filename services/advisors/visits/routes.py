@@ -1,0 +1,178 @@
+"""HTTP routes of `/v1/visits`: plan, check in, report or miss."""
+
+from datetime import date
+from uuid import UUID
+
+from fastapi import APIRouter, Response, status
+
+from chassis.db import SessionDep
+from chassis.errors import problem_responses
+from chassis.etag import check_if_match, set_etag
+from chassis.pagination import Cursor, Limit
+from services.advisors.common import IfMatch, Reader, Writer
+from services.advisors.models import AccountKind, VisitStatus
+from services.advisors.visits import service
+from services.advisors.visits.schemas import (
+    CheckIn,
+    Miss,
+    VisitCreate,
+    VisitPage,
+    VisitPublic,
+    VisitReport,
+    VisitUpdate,
+)
+
+router = APIRouter(prefix="/v1/visits", tags=["visits"], responses=problem_responses(401, 403, 422))
+
+
+@router.get("", response_model=VisitPage, summary="List visits", operation_id="visits_list")
+async def list_visits(
+    session: SessionDep,
+    _: Reader,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+    advisor_id: UUID | None = None,
+    account_id: UUID | None = None,
+    account_kind: AccountKind | None = None,
+    action_plan_id: UUID | None = None,
+    status: VisitStatus | None = None,
+    far_from_account: bool | None = None,
+    unplanned: bool | None = None,
+    planned_from: date | None = None,
+    planned_to: date | None = None,
+) -> VisitPage:
+    rows, next_cursor = await service.list_page(
+        session,
+        limit=limit,
+        cursor=cursor,
+        planned_from=planned_from,
+        planned_to=planned_to,
+        advisor_id=advisor_id,
+        account_id=account_id,
+        account_kind=account_kind,
+        action_plan_id=action_plan_id,
+        status=status,
+        far_from_account=far_from_account,
+        unplanned=unplanned,
+    )
+    return VisitPage(items=[VisitPublic.model_validate(r) for r in rows], next_cursor=next_cursor)
+
+
+@router.post(
+    "",
+    response_model=VisitPublic,
+    status_code=status.HTTP_201_CREATED,
+    summary="Plan a visit (or record an unplanned one, with its reason)",
+    operation_id="visits_create",
+)
+async def create_visit(
+    body: VisitCreate, session: SessionDep, caller: Writer, response: Response
+) -> VisitPublic:
+    visit = await service.create(session, body, actor=caller.subject)
+    set_etag(response, visit.version)
+    response.headers["Location"] = f"/v1/visits/{visit.id}"
+    return VisitPublic.model_validate(visit)
+
+
+@router.get(
+    "/{visit_id}",
+    response_model=VisitPublic,
+    summary="Get a visit",
+    operation_id="visits_get",
+    responses=problem_responses(404),
+)
+async def get_visit(
+    visit_id: UUID, session: SessionDep, _: Reader, response: Response
+) -> VisitPublic:
+    visit = await service.get(session, visit_id)
+    set_etag(response, visit.version)
+    return VisitPublic.model_validate(visit)
+
+
+@router.patch(
+    "/{visit_id}",
+    response_model=VisitPublic,
+    summary="Change a planned visit's date or plan",
+    operation_id="visits_update",
+    responses=problem_responses(404, 409, 412, 428),
+)
+async def update_visit(
+    visit_id: UUID,
+    body: VisitUpdate,
+    session: SessionDep,
+    caller: Writer,
+    response: Response,
+    if_match: IfMatch = None,
+) -> VisitPublic:
+    visit = await service.get(session, visit_id, for_update=True)
+    check_if_match(if_match, visit.version)
+    visit = await service.update(session, visit, body, actor=caller.subject)
+    set_etag(response, visit.version)
+    return VisitPublic.model_validate(visit)
+
+
+@router.delete(
+    "/{visit_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Delete a visit that is still only planned",
+    operation_id="visits_delete",
+    responses=problem_responses(404, 409, 412, 428),
+)
+async def delete_visit(
+    visit_id: UUID, session: SessionDep, caller: Writer, if_match: IfMatch = None
+) -> Response:
+    visit = await service.get(session, visit_id, for_update=True)
+    check_if_match(if_match, visit.version)
+    await service.delete(session, visit, actor=caller.subject)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+TRANSITION_RESPONSES = problem_responses(404, 409)
+
+
+@router.post(
+    "/{visit_id}/check-in",
+    response_model=VisitPublic,
+    summary="Check in on site (flagged when over 500 m from the account)",
+    operation_id="visits_check_in",
+    responses=TRANSITION_RESPONSES,
+)
+async def check_in(
+    visit_id: UUID, body: CheckIn, session: SessionDep, caller: Writer, response: Response
+) -> VisitPublic:
+    visit = await service.get(session, visit_id, for_update=True)
+    visit = await service.check_in(session, visit, body, actor=caller.subject)
+    set_etag(response, visit.version)
+    return VisitPublic.model_validate(visit)
+
+
+@router.post(
+    "/{visit_id}/report",
+    response_model=VisitPublic,
+    summary="Bring the report back",
+    operation_id="visits_report",
+    responses=TRANSITION_RESPONSES,
+)
+async def report_visit(
+    visit_id: UUID, body: VisitReport, session: SessionDep, caller: Writer, response: Response
+) -> VisitPublic:
+    visit = await service.get(session, visit_id, for_update=True)
+    visit = await service.report(session, visit, body, actor=caller.subject)
+    set_etag(response, visit.version)
+    return VisitPublic.model_validate(visit)
+
+
+@router.post(
+    "/{visit_id}/miss",
+    response_model=VisitPublic,
+    summary="Record a planned visit as missed, with the reason",
+    operation_id="visits_miss",
+    responses=TRANSITION_RESPONSES,
+)
+async def miss_visit(
+    visit_id: UUID, body: Miss, session: SessionDep, caller: Writer, response: Response
+) -> VisitPublic:
+    visit = await service.get(session, visit_id, for_update=True)
+    visit = await service.miss(session, visit, body, actor=caller.subject)
+    set_etag(response, visit.version)
+    return VisitPublic.model_validate(visit)
