@@ -3,6 +3,7 @@
 from fastapi import FastAPI
 
 from chassis.app import ServiceSpec, build_app
+from services.regions.market.routes import competitors, surveys
 from services.regions.models import tables
 from services.regions.regions.routes import router as regions_router
 from services.regions.settings import MIGRATIONS, RegionsSettings
@@ -16,7 +17,7 @@ SPEC = ServiceSpec(
     version="0.1.0",
     event_path="/v1/region-events",
     event_scope="regions:read",
-    routers=[regions_router],
+    routers=[regions_router, competitors, surveys],
     tables=tables,
     migrations=MIGRATIONS,
 )

@@ -4,6 +4,8 @@ from typing import Any
 
 import httpx
 
+from tests.api import assert_problem
+
 
 async def create(client: httpx.AsyncClient, code: str, name: str, **extra: Any) -> dict[str, Any]:
     r = await client.post("/v1/regions", json={"code": code, "name": name, **extra})
@@ -36,3 +38,40 @@ async def count(client: httpx.AsyncClient, path: str, **params: Any) -> int:
     r = await client.get(path, params={"limit": 500, **params})
     assert r.status_code == 200, r.text
     return len(r.json()["items"])
+
+
+async def competitors(client: httpx.AsyncClient) -> dict[str, str]:
+    ids = {}
+    for code, name in [("HR", "华润"), ("QD", "青岛"), ("XL", "雪花")]:
+        ids[code] = (await post(client, "/v1/competitors", {"code": code, "name": name}))["id"]
+    return ids
+
+
+def survey_body(region_id: str, on: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "region_id": region_id,
+        "surveyed_on": on,
+        "population": 1000,
+        "households": 300,
+        "capacity_amount": "50000.00",
+        "capacity_volume": 800,
+        "outlets_total": 100,
+        "outlets_covered": 40,
+        "our_sales": "10000.00",
+        "our_share": "20",
+    } | extra
+
+
+def line(competitor_id: str, share: str, outlets: int = 10) -> dict[str, Any]:
+    return {
+        "competitor_id": competitor_id,
+        "share": share,
+        "outlets": outlets,
+        "price_level": "medium",
+    }
+
+
+def refused(r: httpx.Response, status: int = 422) -> list[str]:
+    """The pointers of a problem document, once it is one with this status."""
+    assert_problem(r, status)
+    return [e["pointer"] for e in r.json().get("errors", [])]

@@ -6,7 +6,7 @@ from typing import Any
 import httpx
 
 from tests.api import assert_problem, feed, pointers
-from tests.regions.helpers import count, create, small_tree
+from tests.regions.helpers import count, create, refused, small_tree
 
 OWNER = "01a221de-6ceb-7108-8dab-d0c4dfae1f7d"
 
@@ -36,7 +36,7 @@ async def test_owner_and_key_market(regions: httpx.AsyncClient) -> None:
         "id"
     ] == ids["510100"]
     r = await regions.patch(url, json={"key_market": None}, headers={"If-Match": '"v2"'})
-    assert pointers(assert_problem(r, 422) and r) == ["#/key_market"]
+    assert refused(r) == ["#/key_market"]
 
 
 async def test_province_moves_between_sales_regions(regions: httpx.AsyncClient) -> None:
@@ -120,7 +120,7 @@ async def test_rollout_stage_steps_one_at_a_time(regions: httpx.AsyncClient) -> 
         f"/v1/regions/{ids['510105']}/rollout-stage-changes",
         json={"to_stage": "replicating", "changed_on": "2026-01-01", "reason": "x"},
     )
-    assert pointers(assert_problem(r, 422) and r) == ["#/to_stage"]
+    assert refused(r) == ["#/to_stage"]
     assert await count(regions, f"/v1/regions/{ids['510105']}/rollout-stage-changes") == 0
 
 
@@ -166,7 +166,7 @@ async def test_bulk_upsert_by_code(regions: httpx.AsyncClient) -> None:
 async def test_bulk_refuses_more_than_1000_items(regions: httpx.AsyncClient) -> None:
     items = [{"code": f"{11 + i // 100:02d}{i % 100:02d}00", "name": "x"} for i in range(1001)]
     r = await regions.post("/v1/regions/bulk", json={"items": items})
-    assert pointers(assert_problem(r, 422) and r) == ["#/items"]
+    assert refused(r) == ["#/items"]
     assert await count(regions, "/v1/regions") == 0
 
 
