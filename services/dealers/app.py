@@ -5,6 +5,8 @@ from fastapi import FastAPI
 from chassis.app import ServiceSpec, build_app
 from services.dealers.dealers.routes import router as dealers_router
 from services.dealers.models import tables
+from services.dealers.outlets.routes import router as outlets_router
+from services.dealers.products.routes import router as products_router
 from services.dealers.settings import MIGRATIONS, DealersSettings
 
 SPEC = ServiceSpec(
@@ -14,7 +16,7 @@ SPEC = ServiceSpec(
     version="0.1.0",
     event_path="/v1/dealer-events",
     event_scope="dealers:read",
-    routers=[dealers_router],
+    routers=[dealers_router, outlets_router, products_router],
     tables=tables,
     migrations=MIGRATIONS,
 )

@@ -1,25 +1,30 @@
 """HTTP routes of `/v1/dealers`: thin, typed, every one scoped; partners see only their dealers."""
 
-from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Header, Response, status
+from fastapi import APIRouter, Response, status
 
+from chassis.bulk import BulkRequest, BulkResult
 from chassis.db import SessionDep
-from chassis.errors import problem_responses
+from chassis.errors import Forbidden, problem_responses
 from chassis.etag import check_if_match, set_etag
-from chassis.identity import Principal, require_scopes
 from chassis.pagination import Cursor, Limit
-from services.dealers.dealers import service
-from services.dealers.dealers.schemas import DealerCreate, DealerPage, DealerPublic, DealerUpdate
-from services.dealers.models import DealerTier
+from services.dealers.common import IfMatch, Reader, Writer
+from services.dealers.dealers import lifecycle, service
+from services.dealers.dealers.schemas import (
+    DealerCreate,
+    DealerPage,
+    DealerPublic,
+    DealerUpdate,
+    StageTransitionCreate,
+    StageTransitionPage,
+    StageTransitionPublic,
+)
+from services.dealers.models import DealerTier, LifecycleStage
 
 router = APIRouter(
     prefix="/v1/dealers", tags=["dealers"], responses=problem_responses(401, 403, 422)
 )
-Reader = Annotated[Principal, require_scopes("dealers:read")]
-Writer = Annotated[Principal, require_scopes("dealers:write")]
-IfMatch = Annotated[str | None, Header(description="The ETag of the version being changed")]
 
 
 @router.get("", response_model=DealerPage, summary="List dealers", operation_id="dealers_list")
@@ -32,6 +37,7 @@ async def list_dealers(
     region_id: UUID | None = None,
     tier: DealerTier | None = None,
     advisor_id: UUID | None = None,
+    lifecycle_stage: LifecycleStage | None = None,
 ) -> DealerPage:
     rows, next_cursor = await service.list_page(
         session,
@@ -42,6 +48,7 @@ async def list_dealers(
         region_id=region_id,
         tier=tier,
         advisor_id=advisor_id,
+        lifecycle_stage=lifecycle_stage,
     )
     return DealerPage(items=[DealerPublic.model_validate(r) for r in rows], next_cursor=next_cursor)
 
@@ -61,6 +68,19 @@ async def create_dealer(
     set_etag(response, dealer.version)
     response.headers["Location"] = f"/v1/dealers/{dealer.id}"
     return DealerPublic.model_validate(dealer)
+
+
+@router.post(
+    "/bulk",
+    response_model=BulkResult,
+    summary="Upsert up to 1,000 dealers by code, with a result per item",
+    operation_id="dealers_bulk",
+    responses=problem_responses(409),
+)
+async def bulk_dealers(
+    body: BulkRequest[DealerCreate], session: SessionDep, caller: Writer
+) -> BulkResult:
+    return await service.bulk_upsert(session, body.items, caller=caller)
 
 
 @router.get(
@@ -104,9 +124,9 @@ async def update_dealer(
 @router.delete(
     "/{dealer_id}",
     status_code=status.HTTP_204_NO_CONTENT,
-    summary="Delete a dealer",
+    summary="Delete a dealer (refused while it supplies outlets)",
     operation_id="dealers_delete",
-    responses=problem_responses(404, 412, 428),
+    responses=problem_responses(404, 409, 412, 428),
 )
 async def delete_dealer(
     dealer_id: UUID, session: SessionDep, caller: Writer, if_match: IfMatch = None
@@ -116,3 +136,50 @@ async def delete_dealer(
     check_if_match(if_match, dealer.version)
     await service.delete(session, dealer, caller=caller)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post(
+    "/{dealer_id}/lifecycle-transitions",
+    response_model=StageTransitionPublic,
+    status_code=status.HTTP_201_CREATED,
+    summary="Move a dealer's lifecycle stage (forward one step, or back with a reason)",
+    operation_id="dealers_lifecycle_transitions_create",
+    responses=problem_responses(404, 409, 412),
+)
+async def transition_dealer(
+    dealer_id: UUID,
+    body: StageTransitionCreate,
+    session: SessionDep,
+    caller: Writer,
+    response: Response,
+    if_match: IfMatch = None,
+) -> StageTransitionPublic:
+    dealer = await service.get(session, dealer_id, caller=caller)
+    if caller.is_partner:
+        raise Forbidden("partners cannot change a dealer's lifecycle stage")
+    if if_match is not None:
+        check_if_match(if_match, dealer.version)
+    record = await lifecycle.transition(session, dealer, body, caller=caller)
+    set_etag(response, dealer.version)
+    return StageTransitionPublic.model_validate(record)
+
+
+@router.get(
+    "/{dealer_id}/lifecycle-transitions",
+    response_model=StageTransitionPage,
+    summary="A dealer's lifecycle history, oldest first",
+    operation_id="dealers_lifecycle_transitions_list",
+    responses=problem_responses(404),
+)
+async def list_transitions(
+    dealer_id: UUID,
+    session: SessionDep,
+    caller: Reader,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> StageTransitionPage:
+    await service.get(session, dealer_id, caller=caller)
+    rows, next_cursor = await lifecycle.history(session, dealer_id, limit=limit, cursor=cursor)
+    return StageTransitionPage(
+        items=[StageTransitionPublic.model_validate(r) for r in rows], next_cursor=next_cursor
+    )

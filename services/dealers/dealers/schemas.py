@@ -1,6 +1,6 @@
-"""Request and response models for `/v1/dealers`."""
+"""Request and response models for `/v1/dealers` and a dealer's lifecycle transitions."""
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated
 from uuid import UUID
@@ -8,23 +8,29 @@ from uuid import UUID
 from pydantic import Field
 
 from chassis.pagination import Page
-from chassis.types import Id, Lax, Money, MoneyOut, RequestModel, ResponseModel
-from services.dealers.models import DealerTier
+from chassis.types import Date, Id, Lax, Money, MoneyOut, RequestModel, ResponseModel
+from services.dealers.common import Code, Count, Mobile, Name, Text, Uscc
+from services.dealers.models import DealerTier, LifecycleStage
 
-Code = Annotated[str, Field(min_length=2, max_length=40, pattern=r"^[0-9A-Z][0-9A-Z_-]{1,39}$")]
-Name = Annotated[str, Field(min_length=1, max_length=200)]
-Uscc = Annotated[
-    str,
-    Field(
-        min_length=18,
-        max_length=18,
-        description="Unified social credit code (GB 32100), check character verified",
-        examples=["91350100M000100Y43"],
-    ),
-]
 ContactName = Annotated[str, Field(min_length=1, max_length=100)]
-Mobile = Annotated[str, Field(min_length=11, max_length=11, examples=["13800138000"])]
+Role = Annotated[str, Field(min_length=1, max_length=50)]
 Tier = Annotated[DealerTier, Lax]
+Stage = Annotated[LifecycleStage, Lax]
+
+
+class Contact(RequestModel):
+    name: ContactName
+    mobile: Mobile
+    role: Role | None = None
+
+
+class ContactOut(ResponseModel):
+    name: str
+    mobile: str
+    role: str | None = None
+
+
+Contacts = Annotated[list[Contact], Field(max_length=20)]
 
 
 class DealerCreate(RequestModel):
@@ -37,6 +43,11 @@ class DealerCreate(RequestModel):
     advisor_id: Id | None = None
     contact_name: ContactName | None = None
     contact_mobile: Mobile | None = None
+    warehouse_m2: Count | None = Field(default=None, description="Warehouse floor area, m²")
+    vehicles: Count | None = Field(default=None, description="Delivery vehicles")
+    sales_staff: Count | None = None
+    annual_turnover: Money | None = None
+    contacts: Contacts = Field(default_factory=list)
 
 
 class DealerUpdate(RequestModel):
@@ -48,6 +59,11 @@ class DealerUpdate(RequestModel):
     advisor_id: Id | None = None
     contact_name: ContactName | None = None
     contact_mobile: Mobile | None = None
+    warehouse_m2: Count | None = None
+    vehicles: Count | None = None
+    sales_staff: Count | None = None
+    annual_turnover: Money | None = None
+    contacts: Contacts | None = None
 
 
 class DealerPublic(ResponseModel):
@@ -61,9 +77,35 @@ class DealerPublic(ResponseModel):
     advisor_id: UUID | None
     contact_name: str | None
     contact_mobile: str | None
+    warehouse_m2: int | None
+    vehicles: int | None
+    sales_staff: int | None
+    annual_turnover: MoneyOut | None
+    contacts: list[ContactOut]
+    lifecycle_stage: LifecycleStage
     version: int
     created_at: datetime
     updated_at: datetime
 
 
 DealerPage = Page[DealerPublic]
+
+
+class StageTransitionCreate(RequestModel):
+    to_stage: Stage = Field(description="The next stage, or any earlier one (with a reason)")
+    reason: Text | None = Field(default=None, description="Required when going back")
+    transitioned_on: Date | None = Field(default=None, description="Defaults to today (UTC)")
+
+
+class StageTransitionPublic(ResponseModel):
+    id: UUID
+    dealer_id: UUID
+    from_stage: LifecycleStage
+    to_stage: LifecycleStage
+    transitioned_on: date
+    reason: str | None
+    actor: str
+    created_at: datetime
+
+
+StageTransitionPage = Page[StageTransitionPublic]

@@ -2,26 +2,26 @@
 commits."""
 
 from datetime import UTC, datetime
-from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import exists, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from chassis.errors import Conflict, Forbidden, NotFound, field_error
+from chassis.bulk import Batch, BulkResult, upsert_by_key
+from chassis.errors import Forbidden, NotFound, field_error
 from chassis.identity import Principal
-from chassis.outbox import emit
+from chassis.outbox import emit, emit_many
 from chassis.pagination import paginate
-from chassis.validators import is_mobile, uscc_problem
+from services.dealers.common import check_unique, jsonable, quantize, reject_taken
 from services.dealers.dealers.schemas import DealerCreate, DealerPublic, DealerUpdate
-from services.dealers.models import Dealer, DealerTier, tables
+from services.dealers.models import Dealer, DealerTier, LifecycleStage, tables
 
-CENT = Decimal("0.01")
-_REQUIRED = ("name", "uscc", "region_id", "tier", "credit_limit")
+_REQUIRED = ("name", "uscc", "region_id", "tier", "credit_limit", "contacts")
+_MONEY = ("credit_limit", "annual_turnover")
 # Partners keep their contact details current; the rest is master data owned by ERP and sales.
-_PARTNER_EDITABLE = frozenset({"contact_name", "contact_mobile"})
+_PARTNER_EDITABLE = frozenset({"contact_name", "contact_mobile", "contacts"})
 
 
 async def get(session: AsyncSession, dealer_id: UUID, *, caller: Principal) -> Dealer:
@@ -42,18 +42,21 @@ async def list_page(
     region_id: UUID | None = None,
     tier: DealerTier | None = None,
     advisor_id: UUID | None = None,
+    lifecycle_stage: LifecycleStage | None = None,
 ) -> tuple[list[Dealer], str | None]:
     stmt = select(Dealer)
     if caller.is_partner:
         stmt = stmt.where(col(Dealer.id).in_(caller.dealer_ids))
-    if code is not None:
-        stmt = stmt.where(col(Dealer.code) == code)
-    if region_id is not None:
-        stmt = stmt.where(col(Dealer.region_id) == region_id)
-    if tier is not None:
-        stmt = stmt.where(col(Dealer.tier) == tier)
-    if advisor_id is not None:
-        stmt = stmt.where(col(Dealer.advisor_id) == advisor_id)
+    filters = {
+        "code": code,
+        "region_id": region_id,
+        "tier": tier,
+        "advisor_id": advisor_id,
+        "lifecycle_stage": lifecycle_stage,
+    }
+    for name, value in filters.items():
+        if value is not None:
+            stmt = stmt.where(getattr(Dealer, name) == value)
     return await paginate(session, stmt, col(Dealer.id), limit=limit, cursor=cursor)
 
 
@@ -61,24 +64,13 @@ def _check_fields(changes: dict[str, Any]) -> None:
     for name in _REQUIRED:
         if name in changes and changes[name] is None:
             raise field_error(f"#/{name}", "may not be null")
-    if changes.get("uscc") is not None and (problem := uscc_problem(changes["uscc"])):
-        raise field_error("#/uscc", problem)
-    mobile = changes.get("contact_mobile")
-    if mobile is not None and not is_mobile(mobile):
-        raise field_error("#/contact_mobile", "must be a mainland mobile number: 11 digits from 1")
 
 
-async def _check_unique(
-    session: AsyncSession, changes: dict[str, Any], dealer_id: UUID | None
-) -> None:
-    for name in ("code", "uscc"):
-        if name not in changes:
-            continue
-        taken = exists().where(col(getattr(Dealer, name)) == changes[name])
-        if dealer_id is not None:
-            taken = taken.where(col(Dealer.id) != dealer_id)
-        if await session.scalar(select(taken)):
-            raise Conflict(f"A dealer with {name} {changes[name]} already exists.", field=name)
+def _normalise(changes: dict[str, Any]) -> dict[str, Any]:
+    for name in _MONEY:
+        if name in changes:
+            changes[name] = quantize(changes[name])
+    return changes
 
 
 def authorize_update(data: DealerUpdate, *, caller: Principal) -> None:
@@ -96,10 +88,9 @@ def authorize_delete(*, caller: Principal) -> None:
 async def create(session: AsyncSession, data: DealerCreate, *, caller: Principal) -> Dealer:
     if caller.is_partner:
         raise Forbidden("partners cannot create dealers")
-    changes = data.model_dump()
-    _check_fields(changes)
-    await _check_unique(session, changes, None)
-    dealer = Dealer(**changes | {"credit_limit": data.credit_limit.quantize(CENT)})
+    changes = _normalise(data.model_dump())
+    await check_unique(session, Dealer, changes, None, ("code", "uscc"), "dealer")
+    dealer = Dealer(**changes)
     session.add(dealer)
     await session.flush()
     await _emit(session, "dealer.created", dealer, caller.subject)
@@ -109,11 +100,9 @@ async def create(session: AsyncSession, data: DealerCreate, *, caller: Principal
 async def update(
     session: AsyncSession, dealer: Dealer, data: DealerUpdate, *, caller: Principal
 ) -> Dealer:
-    changes = data.model_dump(exclude_unset=True)
+    changes = _normalise(data.model_dump(exclude_unset=True))
     _check_fields(changes)
-    await _check_unique(session, changes, dealer.id)
-    if changes.get("credit_limit") is not None:
-        changes["credit_limit"] = changes["credit_limit"].quantize(CENT)
+    await check_unique(session, Dealer, changes, dealer.id, ("uscc",), "dealer")
     for name, value in changes.items():
         setattr(dealer, name, value)
     dealer.updated_at = datetime.now(UTC)
@@ -126,6 +115,27 @@ async def delete(session: AsyncSession, dealer: Dealer, *, caller: Principal) ->
     await _emit(session, "dealer.deleted", dealer, caller.subject)
     await session.delete(dealer)
     await session.flush()
+
+
+async def bulk_upsert(
+    session: AsyncSession, raw: list[dict[str, Any]], *, caller: Principal
+) -> BulkResult:
+    """Upsert dealers by code: every item checked alone, the valid ones written set-based."""
+    if caller.is_partner:
+        raise Forbidden("partners cannot create dealers")
+    batch = Batch(raw, DealerCreate)
+    batch.first_by_key("code")
+    await reject_taken(session, batch, Dealer, "uscc", "dealer")
+    batch.first_by_key("uscc")
+    indices = [i for i, _ in batch.valid]
+    rows = [_normalise(item.model_dump()) for _, item in batch.valid]
+    written = await upsert_by_key(session, Dealer.__table__, rows)  # type: ignore[attr-defined]
+    events = [
+        (f"dealer.{status}", jsonable(row | {"id": id_, "actor": caller.subject}), [id_])
+        for row, (status, id_) in zip(rows, written, strict=True)
+    ]
+    await emit_many(session, tables.outbox, events)
+    return batch.result(dict(zip(indices, written, strict=True)))
 
 
 async def _emit(session: AsyncSession, type: str, dealer: Dealer, actor: str) -> None:

@@ -1,12 +1,16 @@
-"""Dealers: distributors keyed by their ERP code and registered by unified social credit code."""
+"""Dealers: distributors keyed by their ERP code and registered by unified social credit code,
+with their capabilities, contacts and relationship lifecycle."""
 
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Numeric, String
+from sqlalchemy import JSON, Column, Date, ForeignKey, Numeric, String, Text, Uuid
 from sqlmodel import Field
 
+from chassis.db import UTCDateTime, new_id, utcnow
 from chassis.records import VersionedRecord
 from services.dealers.models.base import Base
 
@@ -14,6 +18,20 @@ from services.dealers.models.base import Base
 class DealerTier(StrEnum):
     core = "core"  # 核心经销商
     ordinary = "ordinary"
+
+
+class LifecycleStage(StrEnum):
+    """The relationship with a core customer, in order (DOMAIN.md §2)."""
+
+    identified = "identified"  # 识别客户，确定目标
+    negotiating = "negotiating"  # 沟通说服，达成合作
+    partner = "partner"  # 深化关系，构建营销链
+    advised = "advised"  # 顾问指导，服务支持
+    synergy = "synergy"  # 协同合作，持续发展
+
+    @property
+    def rank(self) -> int:
+        return list(LifecycleStage).index(self)
 
 
 class Dealer(Base, VersionedRecord, table=True):
@@ -29,3 +47,33 @@ class Dealer(Base, VersionedRecord, table=True):
     advisor_id: UUID | None = Field(default=None, index=True)
     contact_name: str | None = Field(default=None, sa_type=String(100))
     contact_mobile: str | None = Field(default=None, sa_type=String(11))
+    warehouse_m2: int | None = Field(default=None)
+    vehicles: int | None = Field(default=None)
+    sales_staff: int | None = Field(default=None)
+    annual_turnover: Decimal | None = Field(default=None, sa_type=Numeric(14, 2))
+    contacts: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")
+    )
+    lifecycle_stage: LifecycleStage = Field(
+        default=LifecycleStage.identified,
+        sa_column=Column(String(20), nullable=False, index=True, server_default="identified"),
+    )
+
+
+class StageTransition(Base, table=True):
+    """One move of a dealer's lifecycle stage: when, why and by whom."""
+
+    __tablename__ = "dealer_stage_transitions"
+
+    id: UUID = Field(default_factory=new_id, primary_key=True)
+    dealer_id: UUID = Field(
+        sa_column=Column(
+            Uuid, ForeignKey("dealers.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    from_stage: str = Field(sa_type=String(20), nullable=False)
+    to_stage: str = Field(sa_type=String(20), nullable=False)
+    transitioned_on: date = Field(sa_type=Date, nullable=False)
+    reason: str | None = Field(default=None, sa_type=Text)
+    actor: str = Field(sa_type=String(200), nullable=False)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime())

@@ -1,0 +1,137 @@
+"""What the dealers service's resource areas share: scoped callers, If-Match, uniqueness checks,
+strict field types and bulk plumbing. (Generic parts belong in the chassis one day.)"""
+
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import Header
+from pydantic import AfterValidator, Field
+from pydantic_core import to_jsonable_python
+from sqlalchemy import exists, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from chassis.bulk import Batch
+from chassis.errors import Conflict, FieldError
+from chassis.identity import Principal, require_scopes
+from chassis.validators import gtin_problem, is_mobile, uscc_problem
+from services.dealers.models import Dealer
+
+Reader = Annotated[Principal, require_scopes("dealers:read")]
+Writer = Annotated[Principal, require_scopes("dealers:write")]
+IfMatch = Annotated[str | None, Header(description="The ETag of the version being changed")]
+CENT = Decimal("0.01")
+
+
+def _checked(problem: Any) -> AfterValidator:
+    def check(value: str) -> str:
+        found = problem(value)
+        if found:
+            raise ValueError(found)
+        return value
+
+    return AfterValidator(check)
+
+
+def _mobile_problem(value: str) -> str | None:
+    return None if is_mobile(value) else "must be a mainland mobile number: 11 digits from 1"
+
+
+Code = Annotated[str, Field(min_length=2, max_length=40, pattern=r"^[0-9A-Z][0-9A-Z_-]{1,39}$")]
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+Text = Annotated[str, Field(min_length=1, max_length=2000)]
+Count = Annotated[int, Field(ge=0, le=1_000_000_000)]
+Uscc = Annotated[
+    str,
+    Field(
+        min_length=18,
+        max_length=18,
+        description="Unified social credit code (GB 32100), check character verified",
+        examples=["91350100M000100Y43"],
+    ),
+    _checked(uscc_problem),
+]
+Mobile = Annotated[
+    str,
+    Field(min_length=11, max_length=11, examples=["13800138000"]),
+    _checked(_mobile_problem),
+]
+Gtin = Annotated[
+    str,
+    Field(min_length=8, max_length=14, pattern=r"^[0-9]+$", examples=["6901234567892"]),
+    _checked(gtin_problem),
+]
+
+
+def quantize(value: Decimal | None) -> Decimal | None:
+    return None if value is None else value.quantize(CENT)
+
+
+def jsonable(data: dict[str, Any]) -> dict[str, Any]:
+    """A row as event data: ids, dates and money as strings."""
+    out = to_jsonable_python(data)
+    assert isinstance(out, dict)
+    return out
+
+
+async def check_unique(
+    session: AsyncSession,
+    model: Any,
+    changes: dict[str, Any],
+    record_id: UUID | None,
+    fields: Iterable[str],
+    what: str,
+) -> None:
+    """409 naming the field when another record already holds one of these unique values."""
+    for name in fields:
+        if changes.get(name) is None:
+            continue
+        taken = exists().where(getattr(model, name) == changes[name])
+        if record_id is not None:
+            taken = taken.where(model.id != record_id)
+        if await session.scalar(select(taken)):
+            raise Conflict(f"A {what} with {name} {changes[name]} already exists.", field=name)
+
+
+def first_by_value(batch: Batch[Any], key: str) -> None:
+    """Like `Batch.first_by_key`, for an optional unique field: blanks never repeat."""
+    seen: dict[Any, int] = {}
+    for index, item in list(batch.valid):
+        value = getattr(item, key)
+        if value is None:
+            continue
+        if value in seen:
+            batch.reject(index, FieldError(f"#/{key}", f"repeats item {seen[value]}"))
+        else:
+            seen[value] = index
+
+
+async def reject_taken(
+    session: AsyncSession, batch: Batch[Any], model: Any, field: str, what: str
+) -> None:
+    """Reject items whose unique `field` is held by a record with another code (run it before
+    the repeated-value check, so that the item that may keep the value is the one kept)."""
+    wanted: dict[Any, list[tuple[int, str]]] = {}
+    for index, item in batch.valid:
+        if getattr(item, field) is not None:
+            wanted.setdefault(getattr(item, field), []).append((index, item.code))
+    if not wanted:
+        return
+    stmt = select(model.code, getattr(model, field)).where(getattr(model, field).in_(wanted))
+    for code, value in (await session.execute(stmt)).all():
+        for index, item_code in wanted[value]:
+            if code != item_code:
+                batch.reject(index, FieldError(f"#/{field}", f"is held by another {what}"))
+
+
+async def known_dealers(
+    session: AsyncSession, dealer_ids: Iterable[UUID], caller: Principal
+) -> set[UUID]:
+    """The dealers among `dealer_ids` that exist and that the caller may act for."""
+    wanted = {d for d in dealer_ids if caller.can_act_for(d)}
+    if not wanted:
+        return set()
+    rows = await session.scalars(select(col(Dealer.id)).where(col(Dealer.id).in_(wanted)))
+    return set(rows.all())

@@ -1,0 +1,179 @@
+"""HTTP routes of `/v1/outlets`: the retail outlets (终端) the dealers supply."""
+
+from uuid import UUID
+
+from fastapi import APIRouter, Response, status
+
+from chassis.bulk import BulkRequest, BulkResult
+from chassis.db import SessionDep
+from chassis.errors import problem_responses
+from chassis.etag import check_if_match, set_etag
+from chassis.pagination import Cursor, Limit
+from services.dealers.common import IfMatch, Reader, Writer
+from services.dealers.models import OutletGrade, OutletStatus, OutletType
+from services.dealers.outlets import service
+from services.dealers.outlets.schemas import (
+    OutletCreate,
+    OutletMoveCreate,
+    OutletMovePage,
+    OutletMovePublic,
+    OutletPage,
+    OutletPublic,
+    OutletUpdate,
+)
+
+router = APIRouter(
+    prefix="/v1/outlets", tags=["outlets"], responses=problem_responses(401, 403, 422)
+)
+
+
+@router.get("", response_model=OutletPage, summary="List outlets", operation_id="outlets_list")
+async def list_outlets(
+    session: SessionDep,
+    caller: Reader,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+    code: str | None = None,
+    dealer_id: UUID | None = None,
+    region_id: UUID | None = None,
+    type: OutletType | None = None,
+    grade: OutletGrade | None = None,
+    status: OutletStatus | None = None,
+) -> OutletPage:
+    rows, next_cursor = await service.list_page(
+        session,
+        caller=caller,
+        limit=limit,
+        cursor=cursor,
+        code=code,
+        dealer_id=dealer_id,
+        region_id=region_id,
+        type=type,
+        grade=grade,
+        status=status,
+    )
+    return OutletPage(items=[OutletPublic.model_validate(r) for r in rows], next_cursor=next_cursor)
+
+
+@router.post(
+    "",
+    response_model=OutletPublic,
+    status_code=status.HTTP_201_CREATED,
+    summary="Create an outlet",
+    operation_id="outlets_create",
+    responses=problem_responses(409),
+)
+async def create_outlet(
+    body: OutletCreate, session: SessionDep, caller: Writer, response: Response
+) -> OutletPublic:
+    outlet = await service.create(session, body, caller=caller)
+    set_etag(response, outlet.version)
+    response.headers["Location"] = f"/v1/outlets/{outlet.id}"
+    return OutletPublic.model_validate(outlet)
+
+
+@router.post(
+    "/bulk",
+    response_model=BulkResult,
+    summary="Upsert up to 1,000 outlets by code, with a result per item",
+    operation_id="outlets_bulk",
+    responses=problem_responses(409),
+)
+async def bulk_outlets(
+    body: BulkRequest[OutletCreate], session: SessionDep, caller: Writer
+) -> BulkResult:
+    return await service.bulk_upsert(session, body.items, caller=caller)
+
+
+@router.get(
+    "/{outlet_id}",
+    response_model=OutletPublic,
+    summary="Get an outlet",
+    operation_id="outlets_get",
+    responses=problem_responses(404),
+)
+async def get_outlet(
+    outlet_id: UUID, session: SessionDep, caller: Reader, response: Response
+) -> OutletPublic:
+    outlet = await service.get(session, outlet_id, caller=caller)
+    set_etag(response, outlet.version)
+    return OutletPublic.model_validate(outlet)
+
+
+@router.patch(
+    "/{outlet_id}",
+    response_model=OutletPublic,
+    summary="Update an outlet",
+    operation_id="outlets_update",
+    responses=problem_responses(404, 409, 412, 428),
+)
+async def update_outlet(
+    outlet_id: UUID,
+    body: OutletUpdate,
+    session: SessionDep,
+    caller: Writer,
+    response: Response,
+    if_match: IfMatch = None,
+) -> OutletPublic:
+    outlet = await service.get(session, outlet_id, caller=caller)
+    check_if_match(if_match, outlet.version)
+    outlet = await service.update(session, outlet, body, caller=caller)
+    set_etag(response, outlet.version)
+    return OutletPublic.model_validate(outlet)
+
+
+@router.delete(
+    "/{outlet_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Delete an outlet",
+    operation_id="outlets_delete",
+    responses=problem_responses(404, 412, 428),
+)
+async def delete_outlet(
+    outlet_id: UUID, session: SessionDep, caller: Writer, if_match: IfMatch = None
+) -> Response:
+    outlet = await service.get(session, outlet_id, caller=caller)
+    check_if_match(if_match, outlet.version)
+    await service.delete(session, outlet, caller=caller)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post(
+    "/{outlet_id}/moves",
+    response_model=OutletMovePublic,
+    status_code=status.HTTP_201_CREATED,
+    summary="Move an outlet to another supplying dealer, keeping the history",
+    operation_id="outlets_moves_create",
+    responses=problem_responses(404, 409, 412),
+)
+async def move_outlet(
+    outlet_id: UUID,
+    body: OutletMoveCreate,
+    session: SessionDep,
+    caller: Writer,
+    response: Response,
+    if_match: IfMatch = None,
+) -> OutletMovePublic:
+    outlet = await service.get(session, outlet_id, caller=caller)
+    if if_match is not None:
+        check_if_match(if_match, outlet.version)
+    record = await service.move(session, outlet, body, caller=caller)
+    set_etag(response, outlet.version)
+    return OutletMovePublic.model_validate(record)
+
+
+@router.get(
+    "/{outlet_id}/moves",
+    response_model=OutletMovePage,
+    summary="An outlet's moves between supplying dealers, oldest first",
+    operation_id="outlets_moves_list",
+    responses=problem_responses(404),
+)
+async def list_moves(
+    outlet_id: UUID, session: SessionDep, caller: Reader, limit: Limit = 50, cursor: Cursor = None
+) -> OutletMovePage:
+    await service.get(session, outlet_id, caller=caller)
+    rows, next_cursor = await service.moves(session, outlet_id, limit=limit, cursor=cursor)
+    return OutletMovePage(
+        items=[OutletMovePublic.model_validate(r) for r in rows], next_cursor=next_cursor
+    )

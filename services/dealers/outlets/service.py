@@ -1,0 +1,232 @@
+"""Rules and queries of outlets: a partner sees and writes only its dealers' outlets; a move to
+another supplying dealer is recorded, in single writes and in bulk alike."""
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from chassis.bulk import Batch, BulkResult, upsert_by_key
+from chassis.db import new_id
+from chassis.errors import Conflict, FieldError, NotFound, field_error
+from chassis.identity import Principal
+from chassis.outbox import emit, emit_many
+from chassis.pagination import paginate
+from services.dealers.common import check_unique, jsonable, known_dealers
+from services.dealers.models import (
+    Outlet,
+    OutletGrade,
+    OutletMove,
+    OutletStatus,
+    OutletType,
+    tables,
+)
+from services.dealers.outlets.schemas import (
+    OutletCreate,
+    OutletMoveCreate,
+    OutletMovePublic,
+    OutletPublic,
+    OutletUpdate,
+)
+
+_REQUIRED = ("name", "type", "grade", "region_id", "status")
+BULK_MOVE_REASON = "bulk upsert"
+MICRO_DEGREE = Decimal("0.000001")
+
+
+async def get(session: AsyncSession, outlet_id: UUID, *, caller: Principal) -> Outlet:
+    """The outlet, or 404 when it does not exist or belongs to a dealer the caller can't act for."""
+    outlet = await session.get(Outlet, outlet_id)
+    if outlet is None or not caller.can_act_for(outlet.dealer_id):
+        raise NotFound(f"Outlet {outlet_id} does not exist.")
+    return outlet
+
+
+async def list_page(
+    session: AsyncSession,
+    *,
+    caller: Principal,
+    limit: int,
+    cursor: str | None,
+    code: str | None = None,
+    dealer_id: UUID | None = None,
+    region_id: UUID | None = None,
+    type: OutletType | None = None,
+    grade: OutletGrade | None = None,
+    status: OutletStatus | None = None,
+) -> tuple[list[Outlet], str | None]:
+    stmt = select(Outlet)
+    if caller.is_partner:
+        stmt = stmt.where(col(Outlet.dealer_id).in_(caller.dealer_ids))
+    filters = {
+        "code": code,
+        "dealer_id": dealer_id,
+        "region_id": region_id,
+        "type": type,
+        "grade": grade,
+        "status": status,
+    }
+    for name, value in filters.items():
+        if value is not None:
+            stmt = stmt.where(getattr(Outlet, name) == value)
+    return await paginate(session, stmt, col(Outlet.id), limit=limit, cursor=cursor)
+
+
+async def _check_dealer(session: AsyncSession, dealer_id: UUID, caller: Principal) -> None:
+    if not await known_dealers(session, [dealer_id], caller):
+        raise field_error("#/dealer_id", f"dealer {dealer_id} does not exist")
+
+
+def _closing(changes: dict[str, Any], outlet: Outlet | None) -> dict[str, Any]:
+    """An outlet closed without a date closed today; coordinates kept to six decimals."""
+    for name in ("latitude", "longitude"):
+        if changes.get(name) is not None:
+            changes[name] = _degrees(changes[name])
+    closed = changes.get("status") == OutletStatus.closed
+    already = outlet is not None and outlet.closed_on is not None
+    if closed and changes.get("closed_on") is None and not already:
+        changes["closed_on"] = datetime.now(UTC).date()
+    return changes
+
+
+def _coordinates(row: dict[str, Any]) -> dict[str, Any]:
+    for name in ("latitude", "longitude"):
+        if row[name] is not None:
+            row[name] = _degrees(row[name])
+    return row
+
+
+def _degrees(value: float) -> Decimal:
+    return Decimal(repr(value)).quantize(MICRO_DEGREE)
+
+
+async def create(session: AsyncSession, data: OutletCreate, *, caller: Principal) -> Outlet:
+    await _check_dealer(session, data.dealer_id, caller)
+    changes = _closing(data.model_dump(), None)
+    await check_unique(session, Outlet, changes, None, ("code",), "outlet")
+    outlet = Outlet(**changes)
+    session.add(outlet)
+    await session.flush()
+    await _emit(session, "outlet.created", outlet, caller.subject)
+    return outlet
+
+
+async def update(
+    session: AsyncSession, outlet: Outlet, data: OutletUpdate, *, caller: Principal
+) -> Outlet:
+    changes = data.model_dump(exclude_unset=True)
+    for name in _REQUIRED:
+        if name in changes and changes[name] is None:
+            raise field_error(f"#/{name}", "may not be null")
+    for name, value in _closing(changes, outlet).items():
+        setattr(outlet, name, value)
+    outlet.updated_at = datetime.now(UTC)
+    await session.flush()
+    await _emit(session, "outlet.updated", outlet, caller.subject)
+    return outlet
+
+
+async def delete(session: AsyncSession, outlet: Outlet, *, caller: Principal) -> None:
+    await _emit(session, "outlet.deleted", outlet, caller.subject)
+    await session.delete(outlet)
+    await session.flush()
+
+
+async def move(
+    session: AsyncSession, outlet: Outlet, data: OutletMoveCreate, *, caller: Principal
+) -> OutletMove:
+    if data.dealer_id == outlet.dealer_id:
+        raise Conflict("The outlet is already supplied by that dealer.", field="dealer_id")
+    await _check_dealer(session, data.dealer_id, caller)
+    now = datetime.now(UTC)
+    record = OutletMove(
+        outlet_id=outlet.id,
+        from_dealer_id=outlet.dealer_id,
+        to_dealer_id=data.dealer_id,
+        moved_on=data.moved_on or now.date(),
+        reason=data.reason,
+        actor=caller.subject,
+    )
+    outlet.dealer_id = data.dealer_id
+    outlet.updated_at = now
+    session.add(record)
+    await session.flush()
+    payload = OutletMovePublic.model_validate(record).model_dump(mode="json")
+    dealers = [record.from_dealer_id, record.to_dealer_id]
+    await emit(session, tables.outbox, "outlet.moved", payload, dealer_ids=dealers)
+    return record
+
+
+async def moves(
+    session: AsyncSession, outlet_id: UUID, *, limit: int, cursor: str | None
+) -> tuple[list[OutletMove], str | None]:
+    stmt = select(OutletMove).where(col(OutletMove.outlet_id) == outlet_id)
+    return await paginate(session, stmt, col(OutletMove.id), limit=limit, cursor=cursor)
+
+
+async def bulk_upsert(
+    session: AsyncSession, raw: list[dict[str, Any]], *, caller: Principal
+) -> BulkResult:
+    """Upsert outlets by code; an item naming another supplying dealer records a move."""
+    batch = Batch(raw, OutletCreate)
+    batch.first_by_key("code")
+    allowed = await known_dealers(session, {m.dealer_id for _, m in batch.valid}, caller)
+    for index, item in list(batch.valid):
+        if item.dealer_id not in allowed:
+            batch.reject(
+                index, FieldError("#/dealer_id", f"dealer {item.dealer_id} does not exist")
+            )
+    codes = [m.code for _, m in batch.valid]
+    stmt = select(col(Outlet.code), col(Outlet.id), col(Outlet.dealer_id)).where(
+        col(Outlet.code).in_(codes)
+    )
+    existing = {code: (id_, dealer) for code, id_, dealer in (await session.execute(stmt)).all()}
+    for index, item in list(batch.valid):
+        known = existing.get(item.code)
+        if known is not None and not caller.can_act_for(known[1]):
+            batch.reject(index, FieldError("#/code", "is not available"))
+    indices = [i for i, _ in batch.valid]
+    rows = [_coordinates(item.model_dump()) for _, item in batch.valid]
+    written = await upsert_by_key(session, Outlet.__table__, rows)  # type: ignore[attr-defined]
+    await _record_bulk_moves(session, rows, existing, caller)
+    events = [
+        (f"outlet.{status}", jsonable(row | {"id": id_}), [row["dealer_id"]])
+        for row, (status, id_) in zip(rows, written, strict=True)
+    ]
+    await emit_many(session, tables.outbox, events)
+    return batch.result(dict(zip(indices, written, strict=True)))
+
+
+async def _record_bulk_moves(
+    session: AsyncSession,
+    rows: list[dict[str, Any]],
+    existing: dict[str, tuple[UUID, UUID]],
+    caller: Principal,
+) -> None:
+    today: date = datetime.now(UTC).date()
+    now = datetime.now(UTC)
+    moved = [
+        {
+            "id": new_id(),
+            "outlet_id": existing[row["code"]][0],
+            "from_dealer_id": existing[row["code"]][1],
+            "to_dealer_id": row["dealer_id"],
+            "moved_on": today,
+            "reason": BULK_MOVE_REASON,
+            "actor": caller.subject,
+            "created_at": now,
+        }
+        for row in rows
+        if row["code"] in existing and existing[row["code"]][1] != row["dealer_id"]
+    ]
+    if moved:
+        await session.execute(insert(OutletMove.__table__), moved)  # type: ignore[attr-defined]
+
+
+async def _emit(session: AsyncSession, type: str, outlet: Outlet, actor: str) -> None:
+    data = OutletPublic.model_validate(outlet).model_dump(mode="json") | {"actor": actor}
+    await emit(session, tables.outbox, type, data, dealer_ids=[outlet.dealer_id])
