@@ -3,11 +3,13 @@
 from fastapi import FastAPI
 
 from chassis.app import ServiceSpec, build_app
+from services.advisors.action_plans.routes import router as action_plans_router
 from services.advisors.advisors.routes import router as advisors_router
 from services.advisors.assignments.routes import router as assignments_router
 from services.advisors.models import tables
 from services.advisors.settings import MIGRATIONS, AdvisorsSettings
 from services.advisors.visits.routes import router as visits_router
+from services.advisors.work_logs.routes import router as work_logs_router
 
 SPEC = ServiceSpec(
     name="advisors",
@@ -16,7 +18,13 @@ SPEC = ServiceSpec(
     version="0.1.0",
     event_path="/v1/advisor-events",
     event_scope="advisors:read",
-    routers=[advisors_router, assignments_router, visits_router],
+    routers=[
+        advisors_router,
+        assignments_router,
+        visits_router,
+        work_logs_router,
+        action_plans_router,
+    ],
     tables=tables,
     migrations=MIGRATIONS,
 )

@@ -72,3 +72,10 @@ async def emit_record(
 ) -> None:
     data = public.model_dump(mode="json") | {"actor": actor} | extra
     await emit(session, tables.outbox, type_, data)
+
+
+def aware(value: datetime | None, name: str) -> datetime | None:
+    """A query timestamp must name its zone: a naive one is ambiguous."""
+    if value is not None and value.tzinfo is None:
+        raise field_error(f"#/{name}", "must be an ISO 8601 date-time with a time zone")
+    return value

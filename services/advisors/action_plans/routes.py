@@ -1,0 +1,183 @@
+"""HTTP routes of `/v1/action-plans`: write, submit, and the manager's approval or return."""
+
+from uuid import UUID
+
+from fastapi import APIRouter, Response, status
+
+from chassis.db import SessionDep
+from chassis.errors import problem_responses
+from chassis.etag import check_if_match, set_etag
+from chassis.pagination import Cursor, Limit
+from services.advisors.action_plans import service
+from services.advisors.action_plans.schemas import (
+    ActionPlanCreate,
+    ActionPlanPage,
+    ActionPlanPublic,
+    ActionPlanUpdate,
+    Review,
+)
+from services.advisors.common import IfMatch, Reader, Writer
+from services.advisors.models import PlanKind, PlanStatus
+
+router = APIRouter(
+    prefix="/v1/action-plans", tags=["action-plans"], responses=problem_responses(401, 403, 422)
+)
+STEP = problem_responses(404, 409, 412, 428)
+
+
+@router.get(
+    "", response_model=ActionPlanPage, summary="List action plans", operation_id="action_plans_list"
+)
+async def list_action_plans(
+    session: SessionDep,
+    _: Reader,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+    advisor_id: UUID | None = None,
+    kind: PlanKind | None = None,
+    status: PlanStatus | None = None,
+    reviewer_id: UUID | None = None,
+) -> ActionPlanPage:
+    rows, next_cursor = await service.list_page(
+        session,
+        limit=limit,
+        cursor=cursor,
+        advisor_id=advisor_id,
+        kind=kind,
+        status=status,
+        reviewer_id=reviewer_id,
+    )
+    return ActionPlanPage(
+        items=[ActionPlanPublic.model_validate(r) for r in rows], next_cursor=next_cursor
+    )
+
+
+@router.post(
+    "",
+    response_model=ActionPlanPublic,
+    status_code=status.HTTP_201_CREATED,
+    summary="Draft an action plan for a week or a month",
+    operation_id="action_plans_create",
+    responses=problem_responses(409),
+)
+async def create_action_plan(
+    body: ActionPlanCreate, session: SessionDep, caller: Writer, response: Response
+) -> ActionPlanPublic:
+    plan = await service.create(session, body, actor=caller.subject)
+    set_etag(response, plan.version)
+    response.headers["Location"] = f"/v1/action-plans/{plan.id}"
+    return ActionPlanPublic.model_validate(plan)
+
+
+@router.get(
+    "/{plan_id}",
+    response_model=ActionPlanPublic,
+    summary="Get an action plan",
+    operation_id="action_plans_get",
+    responses=problem_responses(404),
+)
+async def get_action_plan(
+    plan_id: UUID, session: SessionDep, _: Reader, response: Response
+) -> ActionPlanPublic:
+    plan = await service.get(session, plan_id)
+    set_etag(response, plan.version)
+    return ActionPlanPublic.model_validate(plan)
+
+
+@router.patch(
+    "/{plan_id}",
+    response_model=ActionPlanPublic,
+    summary="Change a draft or returned plan",
+    operation_id="action_plans_update",
+    responses=STEP,
+)
+async def update_action_plan(
+    plan_id: UUID,
+    body: ActionPlanUpdate,
+    session: SessionDep,
+    caller: Writer,
+    response: Response,
+    if_match: IfMatch = None,
+) -> ActionPlanPublic:
+    plan = await service.get(session, plan_id)
+    check_if_match(if_match, plan.version)
+    plan = await service.update(session, plan, body, actor=caller.subject)
+    set_etag(response, plan.version)
+    return ActionPlanPublic.model_validate(plan)
+
+
+@router.delete(
+    "/{plan_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Delete a draft or returned plan",
+    operation_id="action_plans_delete",
+    responses=STEP,
+)
+async def delete_action_plan(
+    plan_id: UUID, session: SessionDep, caller: Writer, if_match: IfMatch = None
+) -> Response:
+    plan = await service.get(session, plan_id)
+    check_if_match(if_match, plan.version)
+    await service.delete(session, plan, actor=caller.subject)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post(
+    "/{plan_id}/submit",
+    response_model=ActionPlanPublic,
+    summary="Submit the plan to the manager",
+    operation_id="action_plans_submit",
+    responses=STEP,
+)
+async def submit_action_plan(
+    plan_id: UUID, session: SessionDep, caller: Writer, response: Response, if_match: IfMatch = None
+) -> ActionPlanPublic:
+    plan = await service.get(session, plan_id)
+    check_if_match(if_match, plan.version)
+    plan = await service.submit(session, plan, actor=caller.subject)
+    set_etag(response, plan.version)
+    return ActionPlanPublic.model_validate(plan)
+
+
+@router.post(
+    "/{plan_id}/approve",
+    response_model=ActionPlanPublic,
+    summary="Approve a submitted plan (its visits go on the agenda)",
+    operation_id="action_plans_approve",
+    responses=STEP,
+)
+async def approve_action_plan(
+    plan_id: UUID,
+    body: Review,
+    session: SessionDep,
+    caller: Writer,
+    response: Response,
+    if_match: IfMatch = None,
+) -> ActionPlanPublic:
+    plan = await service.get(session, plan_id)
+    check_if_match(if_match, plan.version)
+    plan = await service.review(session, plan, body, approve=True, actor=caller.subject)
+    set_etag(response, plan.version)
+    return ActionPlanPublic.model_validate(plan)
+
+
+@router.post(
+    "/{plan_id}/return",
+    response_model=ActionPlanPublic,
+    summary="Return a submitted plan to the advisor, saying why",
+    operation_id="action_plans_return",
+    responses=STEP,
+)
+async def return_action_plan(
+    plan_id: UUID,
+    body: Review,
+    session: SessionDep,
+    caller: Writer,
+    response: Response,
+    if_match: IfMatch = None,
+) -> ActionPlanPublic:
+    plan = await service.get(session, plan_id)
+    check_if_match(if_match, plan.version)
+    plan = await service.review(session, plan, body, approve=False, actor=caller.subject)
+    set_etag(response, plan.version)
+    return ActionPlanPublic.model_validate(plan)
