@@ -7,6 +7,7 @@ from services.regions.market.routes import competitors, surveys
 from services.regions.models import tables
 from services.regions.regions.routes import router as regions_router
 from services.regions.settings import MIGRATIONS, RegionsSettings
+from services.regions.targets.routes import router as targets_router
 
 SPEC = ServiceSpec(
     name="regions",
@@ -17,7 +18,7 @@ SPEC = ServiceSpec(
     version="0.1.0",
     event_path="/v1/region-events",
     event_scope="regions:read",
-    routers=[regions_router, competitors, surveys],
+    routers=[regions_router, competitors, surveys, targets_router],
     tables=tables,
     migrations=MIGRATIONS,
 )

@@ -31,3 +31,9 @@ PercentOut = Annotated[
     PlainSerializer(lambda v: f"{v:.2f}", return_type=str, when_used="json"),
     WithJsonSchema({"type": "string", "pattern": r"^-?[0-9]+\.[0-9]{2}$", "examples": ["35.50"]}),
 ]
+
+RatioOut = Annotated[
+    Decimal,
+    PlainSerializer(lambda v: f"{v:.4f}", return_type=str, when_used="json"),
+    WithJsonSchema({"type": "string", "pattern": r"^-?[0-9]+\.[0-9]{4}$", "examples": ["0.9523"]}),
+]

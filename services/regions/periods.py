@@ -22,3 +22,21 @@ def month_range(period: str) -> tuple[str, str]:
         year, q = quarter.group(1), int(quarter.group(2))
         return f"{year}-{3 * q - 2:02d}", f"{year}-{3 * q:02d}"
     return period, period
+
+
+def months_between(first: str, last: str) -> list[str]:
+    year, month = int(first[:4]), int(first[5:])
+    out = []
+    while f"{year:04d}-{month:02d}" <= last:
+        out.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
+
+
+def sub_period(month: str, by: str) -> str:
+    """The month, quarter or year a month falls in."""
+    if by == "quarter":
+        return f"{month[:4]}-Q{(int(month[5:]) - 1) // 3 + 1}"
+    if by == "year":
+        return month[:4]
+    return month
