@@ -6,6 +6,8 @@ from chassis.app import ServiceSpec, build_app
 from services.advisors.action_plans.routes import router as action_plans_router
 from services.advisors.advisors.routes import router as advisors_router
 from services.advisors.assignments.routes import router as assignments_router
+from services.advisors.kpis.routes import router as assessments_router
+from services.advisors.kpis.routes import sales_router, schemes_router
 from services.advisors.models import tables
 from services.advisors.settings import MIGRATIONS, AdvisorsSettings
 from services.advisors.visits.routes import router as visits_router
@@ -24,6 +26,9 @@ SPEC = ServiceSpec(
         visits_router,
         work_logs_router,
         action_plans_router,
+        schemes_router,
+        sales_router,
+        assessments_router,
     ],
     tables=tables,
     migrations=MIGRATIONS,

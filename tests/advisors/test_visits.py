@@ -129,13 +129,14 @@ async def test_no_report_without_a_plan(advisors: httpx.AsyncClient) -> None:
 
 async def test_unplanned_visit_needs_a_reason(advisors: httpx.AsyncClient) -> None:
     advisor = await create(advisors, 1)
-    for extra, pointer in [
+    cases: list[tuple[dict[str, Any], str]] = [
         ({"unplanned": True}, "#/unplanned_reason"),
         ({"unplanned_reason": "路过"}, "#/unplanned_reason"),
         ({"advisor_id": SHOP}, "#/advisor_id"),
         ({"action_plan_id": SHOP}, "#/action_plan_id"),
         ({"planned_date": "2026-13-01"}, "#/planned_date"),
-    ]:
+    ]
+    for extra, pointer in cases:
         r = await advisors.post("/v1/visits", json=plan(advisor, purpose=None, **extra))
         assert_problem(r, 422)
         assert pointer in pointers(r), extra
