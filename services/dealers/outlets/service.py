@@ -6,17 +6,18 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from chassis.bulk import Batch, BulkResult, upsert_by_key
+from chassis.bulk import Batch, BulkResult
 from chassis.db import new_id
 from chassis.errors import Conflict, FieldError, NotFound, field_error
 from chassis.identity import Principal
-from chassis.outbox import emit, emit_many
+from chassis.outbox import emit
 from chassis.pagination import paginate
-from services.dealers.common import check_unique, jsonable, known_dealers
+from services.dealers import fastbulk
+from services.dealers.common import check_unique, known_dealers
 from services.dealers.models import (
     Outlet,
     OutletGrade,
@@ -35,6 +36,7 @@ from services.dealers.outlets.schemas import (
 
 _REQUIRED = ("name", "type", "grade", "region_id", "status")
 BULK_MOVE_REASON = "bulk upsert"
+OUTLETS: Table = Outlet.__table__  # type: ignore[attr-defined]
 MICRO_DEGREE = Decimal("0.000001")
 
 
@@ -181,23 +183,23 @@ async def bulk_upsert(
                 index, FieldError("#/dealer_id", f"dealer {item.dealer_id} does not exist")
             )
     codes = [m.code for _, m in batch.valid]
-    stmt = select(col(Outlet.code), col(Outlet.id), col(Outlet.dealer_id)).where(
-        col(Outlet.code).in_(codes)
-    )
-    existing = {code: (id_, dealer) for code, id_, dealer in (await session.execute(stmt)).all()}
+    found = await fastbulk.lookup(session, OUTLETS, "code", codes, ("id", "dealer_id"))
+    existing = {code: (id_, dealer) for code, id_, dealer in found}
     for index, item in list(batch.valid):
         known = existing.get(item.code)
         if known is not None and not caller.can_act_for(known[1]):
             batch.reject(index, FieldError("#/code", "is not available"))
     indices = [i for i, _ in batch.valid]
     rows = [_coordinates(item.model_dump()) for _, item in batch.valid]
-    written = await upsert_by_key(session, Outlet.__table__, rows)  # type: ignore[attr-defined]
+    written = await fastbulk.upsert(
+        session, OUTLETS, rows, existing={c: v[0] for c, v in existing.items()}
+    )
     await _record_bulk_moves(session, rows, existing, caller)
     events = [
-        (f"outlet.{status}", jsonable(row | {"id": id_}), [row["dealer_id"]])
+        (f"outlet.{status}", row | {"id": id_}, [row["dealer_id"]])
         for row, (status, id_) in zip(rows, written, strict=True)
     ]
-    await emit_many(session, tables.outbox, events)
+    await fastbulk.emit(session, tables.outbox, events)
     return batch.result(dict(zip(indices, written, strict=True)))
 
 

@@ -9,15 +9,15 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from chassis.bulk import Batch, BulkResult, upsert_by_key
+from chassis.bulk import Batch, BulkResult
 from chassis.errors import Forbidden, NotFound, field_error
 from chassis.identity import Principal
-from chassis.outbox import emit, emit_many
+from chassis.outbox import emit
 from chassis.pagination import paginate
+from services.dealers import fastbulk
 from services.dealers.common import (
     check_unique,
     first_by_value,
-    jsonable,
     quantize,
     reject_taken,
 )
@@ -104,12 +104,12 @@ async def bulk_upsert(
     first_by_value(batch, "gtin")
     indices = [i for i, _ in batch.valid]
     rows = [_normalise(item.model_dump()) for _, item in batch.valid]
-    written = await upsert_by_key(session, Product.__table__, rows)  # type: ignore[attr-defined]
+    written = await fastbulk.upsert(session, Product.__table__, rows)  # type: ignore[attr-defined]
     events = [
-        (f"product.{status}", jsonable(row | {"id": id_}), ())
+        (f"product.{status}", row | {"id": id_}, ())
         for row, (status, id_) in zip(rows, written, strict=True)
     ]
-    await emit_many(session, tables.outbox, events)
+    await fastbulk.emit(session, tables.outbox, events)
     return batch.result(dict(zip(indices, written, strict=True)))
 
 
