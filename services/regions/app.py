@@ -3,6 +3,7 @@
 from fastapi import FastAPI
 
 from chassis.app import ServiceSpec, build_app
+from services.regions.analytics.routes import router as analytics_router
 from services.regions.budgets.routes import router as budgets_router
 from services.regions.market.routes import competitors, surveys
 from services.regions.models import tables
@@ -19,7 +20,14 @@ SPEC = ServiceSpec(
     version="0.1.0",
     event_path="/v1/region-events",
     event_scope="regions:read",
-    routers=[regions_router, competitors, surveys, targets_router, budgets_router],
+    routers=[
+        regions_router,
+        analytics_router,
+        competitors,
+        surveys,
+        targets_router,
+        budgets_router,
+    ],
     tables=tables,
     migrations=MIGRATIONS,
 )

@@ -1,0 +1,61 @@
+"""HTTP routes of the analytics on a region: `/v1/regions/{id}/trend`, `/competitive-landscape`
+and `/coverage`."""
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import Query
+
+from chassis.db import SessionDep
+from chassis.errors import problem_responses
+from chassis.types import PERIOD_RE
+from services.regions.analytics import service
+from services.regions.analytics.schemas import Coverage, Landscape, SurveyMetric, Trend
+from services.regions.deps import Reader, make_router
+from services.regions.regions.service import get as get_region
+
+router = make_router("/v1/regions", "regions")
+Month = Annotated[str | None, Query(pattern=PERIOD_RE, description="A month `YYYY-MM`")]
+
+
+@router.get(
+    "/{region_id}/trend",
+    response_model=Trend,
+    summary="A survey metric of the region month by month",
+    operation_id="regions_trend",
+    responses=problem_responses(404),
+)
+async def trend(
+    region_id: UUID,
+    session: SessionDep,
+    _: Reader,
+    metric: SurveyMetric,
+    from_: Annotated[str | None, Query(alias="from", pattern=PERIOD_RE)] = None,
+    to: Month = None,
+) -> Trend:
+    region = await get_region(session, region_id)
+    return await service.trend(session, region, metric, from_, to)
+
+
+@router.get(
+    "/{region_id}/competitive-landscape",
+    response_model=Landscape,
+    summary="Ranking, our rank and share, the leader and the gap to No. 1 (latest survey)",
+    operation_id="regions_competitive_landscape",
+    responses=problem_responses(404),
+)
+async def competitive_landscape(region_id: UUID, session: SessionDep, _: Reader) -> Landscape:
+    region = await get_region(session, region_id)
+    return await service.landscape(session, region)
+
+
+@router.get(
+    "/{region_id}/coverage",
+    response_model=Coverage,
+    summary="Outlets covered ÷ outlets in the region (latest survey)",
+    operation_id="regions_coverage",
+    responses=problem_responses(404),
+)
+async def coverage(region_id: UUID, session: SessionDep, _: Reader) -> Coverage:
+    region = await get_region(session, region_id)
+    return await service.coverage(session, region)
