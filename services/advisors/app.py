@@ -6,10 +6,13 @@ from chassis.app import ServiceSpec, build_app
 from services.advisors.action_plans.routes import router as action_plans_router
 from services.advisors.advisors.routes import router as advisors_router
 from services.advisors.assignments.routes import router as assignments_router
+from services.advisors.coaching.routes import router as coaching_router
+from services.advisors.deviations.routes import router as deviations_router
 from services.advisors.kpis.routes import router as assessments_router
 from services.advisors.kpis.routes import sales_router, schemes_router
 from services.advisors.models import tables
 from services.advisors.settings import MIGRATIONS, AdvisorsSettings
+from services.advisors.trainings.routes import router as trainings_router
 from services.advisors.visits.routes import router as visits_router
 from services.advisors.work_logs.routes import router as work_logs_router
 
@@ -29,6 +32,9 @@ SPEC = ServiceSpec(
         schemes_router,
         sales_router,
         assessments_router,
+        trainings_router,
+        coaching_router,
+        deviations_router,
     ],
     tables=tables,
     migrations=MIGRATIONS,

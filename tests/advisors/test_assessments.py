@@ -60,7 +60,7 @@ async def visit(
     v = await post(client, "/v1/visits", body)
     url = f"/v1/visits/{v['id']}"
     for step in steps:
-        payload = {
+        payload: dict[str, Any] = {
             "check-in": {"checked_in_at": f"{day}T09:00:00Z", "latitude": 30.6, "longitude": 104.0},
             "report": {"findings": "正常"},
             "miss": {"reason": "客户不在"},

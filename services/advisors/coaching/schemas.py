@@ -1,0 +1,72 @@
+"""Request and response models for `/v1/coaching-sessions` and their follow-up actions."""
+
+from datetime import date, datetime
+from typing import Annotated
+from uuid import UUID
+
+from pydantic import Field
+
+from chassis.pagination import Page
+from chassis.types import Date, Id, Lax, RequestModel, ResponseModel
+from services.advisors.models import ActionStatus, CoachingRole
+
+Topic = Annotated[str, Field(min_length=1, max_length=200)]
+Notes = Annotated[str, Field(min_length=1, max_length=10000)]
+Description = Annotated[str, Field(min_length=1, max_length=500)]
+
+
+class CoachingCreate(RequestModel):
+    coach_id: Id = Field(description="The manager coaching")
+    advisor_id: Id
+    role: Annotated[CoachingRole, Lax] = Field(
+        description="missionary 传教士, coach 教练员, planner 策划者 or firefighter 救火员"
+    )
+    held_on: Date
+    topic: Topic
+    notes: Notes | None = None
+
+
+class CoachingUpdate(RequestModel):
+    role: Annotated[CoachingRole, Lax] | None = None
+    held_on: Date | None = None
+    topic: Topic | None = None
+    notes: Notes | None = None
+
+
+class CoachingPublic(ResponseModel):
+    id: UUID
+    coach_id: UUID
+    advisor_id: UUID
+    role: CoachingRole
+    held_on: date
+    topic: str
+    notes: str | None
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class ActionCreate(RequestModel):
+    description: Description
+    due_on: Date | None = None
+
+
+class ActionUpdate(RequestModel):
+    description: Description | None = None
+    due_on: Date | None = None
+    status: Annotated[ActionStatus, Lax] | None = None
+
+
+class ActionPublic(ResponseModel):
+    id: UUID
+    session_id: UUID
+    description: str
+    due_on: date | None
+    status: ActionStatus
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+CoachingPage = Page[CoachingPublic]
+ActionPage = Page[ActionPublic]

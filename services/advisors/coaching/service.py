@@ -1,0 +1,89 @@
+"""Coaching rules: a coach coaches someone else; follow-up actions move open → done or dropped."""
+
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from chassis.errors import Conflict, NotFound, field_error
+from services.advisors.coaching.schemas import (
+    ActionCreate,
+    ActionPublic,
+    ActionUpdate,
+    CoachingCreate,
+    CoachingPublic,
+    CoachingUpdate,
+)
+from services.advisors.common import apply, emit_record, fetch, must_exist, no_nulls, page
+from services.advisors.models import ActionStatus, Advisor, CoachingAction, CoachingSession
+
+
+async def get(session: AsyncSession, coaching_id: UUID) -> CoachingSession:
+    return await fetch(session, CoachingSession, coaching_id, "Coaching session")
+
+
+async def get_action(session: AsyncSession, coaching_id: UUID, action_id: UUID) -> CoachingAction:
+    action = await session.get(CoachingAction, action_id)
+    if action is None or action.session_id != coaching_id:
+        raise NotFound(f"Coaching session {coaching_id} has no follow-up action {action_id}.")
+    return action
+
+
+async def list_of(
+    session: AsyncSession, model: type[Any], *, limit: int, cursor: str | None, **filters: Any
+) -> tuple[list[Any], str | None]:
+    return await page(session, model, filters, limit=limit, cursor=cursor)
+
+
+async def create(session: AsyncSession, data: CoachingCreate, *, actor: str) -> CoachingSession:
+    if data.coach_id == data.advisor_id:
+        raise field_error("#/coach_id", "a coach coaches someone else")
+    await must_exist(session, Advisor, data.coach_id, "#/coach_id")
+    await must_exist(session, Advisor, data.advisor_id, "#/advisor_id")
+    coaching = CoachingSession(**data.model_dump())
+    session.add(coaching)
+    await session.flush()
+    await emit_record(
+        session, "coaching_session.created", CoachingPublic.model_validate(coaching), actor
+    )
+    return coaching
+
+
+async def update(
+    session: AsyncSession, coaching: CoachingSession, data: CoachingUpdate, *, actor: str
+) -> CoachingSession:
+    changes = data.model_dump(exclude_unset=True)
+    no_nulls(changes, ("role", "held_on", "topic"))
+    apply(coaching, changes)
+    await session.flush()
+    await emit_record(
+        session, "coaching_session.updated", CoachingPublic.model_validate(coaching), actor
+    )
+    return coaching
+
+
+async def add_action(
+    session: AsyncSession, coaching: CoachingSession, data: ActionCreate, *, actor: str
+) -> CoachingAction:
+    action = CoachingAction(session_id=coaching.id, **data.model_dump())
+    session.add(action)
+    await session.flush()
+    await emit_record(
+        session, "coaching_action.created", ActionPublic.model_validate(action), actor
+    )
+    return action
+
+
+async def update_action(
+    session: AsyncSession, action: CoachingAction, data: ActionUpdate, *, actor: str
+) -> CoachingAction:
+    changes = data.model_dump(exclude_unset=True)
+    no_nulls(changes, ("description", "status"))
+    if action.status != ActionStatus.open:
+        raise Conflict(f"The action is {action.status}; only open actions change.", field="status")
+    apply(action, changes)
+    await session.flush()
+    await emit_record(
+        session, "coaching_action.updated", ActionPublic.model_validate(action), actor
+    )
+    return action

@@ -1,0 +1,105 @@
+"""HTTP routes of `/v1/deviations`: result against target, cause and correction."""
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Query, Response, status
+
+from chassis.db import SessionDep
+from chassis.errors import problem_responses
+from chassis.etag import check_if_match, set_etag
+from chassis.pagination import Cursor, Limit
+from chassis.types import PERIOD_RE
+from services.advisors.common import IfMatch, Reader, Writer
+from services.advisors.deviations import service
+from services.advisors.deviations.schemas import (
+    DeviationCreate,
+    DeviationPage,
+    DeviationPublic,
+    DeviationUpdate,
+)
+from services.advisors.models import CorrectiveAction, DeviationStatus
+
+router = APIRouter(
+    prefix="/v1/deviations", tags=["deviations"], responses=problem_responses(401, 403, 422)
+)
+
+
+@router.get(
+    "", response_model=DeviationPage, summary="List deviations", operation_id="deviations_list"
+)
+async def list_deviations(
+    session: SessionDep,
+    _: Reader,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+    advisor_id: UUID | None = None,
+    period: Annotated[str | None, Query(pattern=PERIOD_RE)] = None,
+    status: DeviationStatus | None = None,
+    corrective_action: CorrectiveAction | None = None,
+) -> DeviationPage:
+    rows, next_cursor = await service.list_page(
+        session,
+        limit=limit,
+        cursor=cursor,
+        advisor_id=advisor_id,
+        period=period,
+        status=status,
+        corrective_action=corrective_action,
+    )
+    return DeviationPage(
+        items=[DeviationPublic.model_validate(r) for r in rows], next_cursor=next_cursor
+    )
+
+
+@router.post(
+    "",
+    response_model=DeviationPublic,
+    status_code=status.HTTP_201_CREATED,
+    summary="Record a deviation of a result from its target",
+    operation_id="deviations_create",
+)
+async def create_deviation(
+    body: DeviationCreate, session: SessionDep, caller: Writer, response: Response
+) -> DeviationPublic:
+    deviation = await service.create(session, body, actor=caller.subject)
+    set_etag(response, deviation.version)
+    response.headers["Location"] = f"/v1/deviations/{deviation.id}"
+    return DeviationPublic.model_validate(deviation)
+
+
+@router.get(
+    "/{deviation_id}",
+    response_model=DeviationPublic,
+    summary="Get a deviation",
+    operation_id="deviations_get",
+    responses=problem_responses(404),
+)
+async def get_deviation(
+    deviation_id: UUID, session: SessionDep, _: Reader, response: Response
+) -> DeviationPublic:
+    deviation = await service.get(session, deviation_id)
+    set_etag(response, deviation.version)
+    return DeviationPublic.model_validate(deviation)
+
+
+@router.patch(
+    "/{deviation_id}",
+    response_model=DeviationPublic,
+    summary="Record the cause and correction, or close a deviation",
+    operation_id="deviations_update",
+    responses=problem_responses(404, 409, 412, 428),
+)
+async def update_deviation(
+    deviation_id: UUID,
+    body: DeviationUpdate,
+    session: SessionDep,
+    caller: Writer,
+    response: Response,
+    if_match: IfMatch = None,
+) -> DeviationPublic:
+    deviation = await service.get(session, deviation_id)
+    check_if_match(if_match, deviation.version)
+    deviation = await service.update(session, deviation, body, actor=caller.subject)
+    set_etag(response, deviation.version)
+    return DeviationPublic.model_validate(deviation)
