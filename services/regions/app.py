@@ -5,6 +5,7 @@ from fastapi import FastAPI
 from chassis.app import ServiceSpec, build_app
 from services.regions.analytics.routes import router as analytics_router
 from services.regions.budgets.routes import router as budgets_router
+from services.regions.keymarkets.routes import router as keymarkets_router
 from services.regions.market.routes import competitors, surveys
 from services.regions.models import tables
 from services.regions.regions.routes import router as regions_router
@@ -27,6 +28,7 @@ SPEC = ServiceSpec(
         surveys,
         targets_router,
         budgets_router,
+        keymarkets_router,
     ],
     tables=tables,
     migrations=MIGRATIONS,
