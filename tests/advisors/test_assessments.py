@@ -60,11 +60,12 @@ async def visit(
     v = await post(client, "/v1/visits", body)
     url = f"/v1/visits/{v['id']}"
     for step in steps:
-        payload: dict[str, Any] = {
+        payloads: dict[str, dict[str, Any]] = {
             "check-in": {"checked_in_at": f"{day}T09:00:00Z", "latitude": 30.6, "longitude": 104.0},
             "report": {"findings": "正常"},
             "miss": {"reason": "客户不在"},
-        }[step]
+        }
+        payload = payloads[step]
         await post(client, f"{url}/{step}", payload)
 
 
