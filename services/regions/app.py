@@ -8,6 +8,7 @@ from services.regions.budgets.routes import router as budgets_router
 from services.regions.keymarkets.routes import router as keymarkets_router
 from services.regions.market.routes import competitors, surveys
 from services.regions.models import tables
+from services.regions.plans.routes import router as plans_router
 from services.regions.regions.routes import router as regions_router
 from services.regions.settings import MIGRATIONS, RegionsSettings
 from services.regions.targets.routes import router as targets_router
@@ -29,6 +30,7 @@ SPEC = ServiceSpec(
         targets_router,
         budgets_router,
         keymarkets_router,
+        plans_router,
     ],
     tables=tables,
     migrations=MIGRATIONS,
