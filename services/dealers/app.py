@@ -3,11 +3,14 @@
 from fastapi import FastAPI
 
 from chassis.app import ServiceSpec, build_app
+from services.dealers.conflicts.routes import router as conflicts_router
 from services.dealers.dealers.routes import router as dealers_router
 from services.dealers.models import tables
 from services.dealers.outlets.routes import router as outlets_router
 from services.dealers.products.routes import router as products_router
+from services.dealers.scorecards.routes import evaluations, templates
 from services.dealers.settings import MIGRATIONS, DealersSettings
+from services.dealers.support.routes import router as support_router
 
 SPEC = ServiceSpec(
     name="dealers",
@@ -16,7 +19,15 @@ SPEC = ServiceSpec(
     version="0.1.0",
     event_path="/v1/dealer-events",
     event_scope="dealers:read",
-    routers=[dealers_router, outlets_router, products_router],
+    routers=[
+        dealers_router,
+        outlets_router,
+        products_router,
+        support_router,
+        templates,
+        evaluations,
+        conflicts_router,
+    ],
     tables=tables,
     migrations=MIGRATIONS,
 )

@@ -1,6 +1,13 @@
 """The dealers service's tables, all on one metadata of its own."""
 
 from services.dealers.models.base import Base, metadata, tables
+from services.dealers.models.conflict import (
+    NEXT_STATUS,
+    ChannelConflict,
+    ConflictParty,
+    ConflictStatus,
+    ConflictType,
+)
 from services.dealers.models.dealer import Dealer, DealerTier, LifecycleStage, StageTransition
 from services.dealers.models.outlet import (
     Outlet,
@@ -10,11 +17,22 @@ from services.dealers.models.outlet import (
     OutletType,
 )
 from services.dealers.models.product import Product
+from services.dealers.models.scorecard import Direction, ScorecardEvaluation, ScorecardTemplate
+from services.dealers.models.support import ACTIVITY_TYPES, ActivityType, Flow, SupportActivity
 
 __all__ = [
+    "ACTIVITY_TYPES",
+    "NEXT_STATUS",
+    "ActivityType",
     "Base",
+    "ChannelConflict",
+    "ConflictParty",
+    "ConflictStatus",
+    "ConflictType",
     "Dealer",
     "DealerTier",
+    "Direction",
+    "Flow",
     "LifecycleStage",
     "Outlet",
     "OutletGrade",
@@ -22,7 +40,10 @@ __all__ = [
     "OutletStatus",
     "OutletType",
     "Product",
+    "ScorecardEvaluation",
+    "ScorecardTemplate",
     "StageTransition",
+    "SupportActivity",
     "metadata",
     "tables",
 ]
