@@ -3,6 +3,7 @@
 from fastapi import FastAPI
 
 from chassis.app import ServiceSpec, build_app
+from services.dealers.analytics.routes import router as analytics_router
 from services.dealers.conflicts.routes import router as conflicts_router
 from services.dealers.dealers.routes import router as dealers_router
 from services.dealers.models import tables
@@ -27,6 +28,7 @@ SPEC = ServiceSpec(
         templates,
         evaluations,
         conflicts_router,
+        analytics_router,
     ],
     tables=tables,
     migrations=MIGRATIONS,

@@ -167,3 +167,113 @@ async def test_partners_cannot_write_the_catalogue(
     assert (await gw.post("/v1/products", json=body, headers=key)).status_code == 403
     products = (await gw.get("/v1/products", headers=network["manager"])).json()["items"]
     assert [p["code"] for p in products] == ["SKU-1"]
+
+
+@pytest.fixture
+async def records(gw: httpx.AsyncClient, network: dict[str, Any]) -> dict[str, Any]:
+    """A support activity, an evaluation and a conflict for each dealer, made by a manager."""
+    manager, made = network["manager"], {}
+    factors = [{"code": "loyalty", "name": "忠诚度", "weight": 100}]
+    template = await gw.post(
+        "/v1/scorecard-templates",
+        json={
+            "code": "SYN",
+            "name": "厂家评经销商",
+            "direction": "manufacturer_rates_dealer",
+            "scale_max": 5,
+            "factors": factors,
+        },
+        headers=manager,
+    )
+    assert template.status_code == 201, template.text
+    made["template"] = template.json()
+    for name in ("a", "b"):
+        dealer_id = network[name]["id"]
+        bodies = {
+            "activity": (
+                "/v1/support-activities",
+                {
+                    "dealer_id": dealer_id,
+                    "flow": "capital",
+                    "activity_type": "settlement_support",
+                    "activity_on": "2026-10-01",
+                    "description": "结算支持",
+                },
+            ),
+            "evaluation": (
+                "/v1/scorecard-evaluations",
+                {
+                    "template_id": made["template"]["id"],
+                    "dealer_id": dealer_id,
+                    "period": "2026-10",
+                    "scores": [{"factor": "loyalty", "score": 4}],
+                },
+            ),
+            "conflict": (
+                "/v1/conflicts",
+                {
+                    "type": "price_undercutting",
+                    "region_id": REGION,
+                    "reported_on": "2026-10-02",
+                    "description": "低价倾销",
+                    "parties": [{"dealer_id": dealer_id}],
+                },
+            ),
+        }
+        for kind, (path, body) in bodies.items():
+            r = await gw.post(path, json=body, headers=manager)
+            assert r.status_code == 201, r.text
+            made[f"{kind}_{name}"] = r.json()
+    return made
+
+
+@pytest.mark.parametrize(
+    ("path", "kind"),
+    [
+        ("/v1/support-activities", "activity"),
+        ("/v1/scorecard-evaluations", "evaluation"),
+        ("/v1/conflicts", "conflict"),
+    ],
+)
+async def test_logs_scorecards_and_conflicts_are_isolated(
+    gw: httpx.AsyncClient, network: dict[str, Any], records: dict[str, Any], path: str, kind: str
+) -> None:
+    key = network["key"]
+    mine, theirs = records[f"{kind}_a"], records[f"{kind}_b"]
+    listed = (await gw.get(path, headers=key)).json()["items"]
+    assert [x["id"] for x in listed] == [mine["id"]]
+    assert (await gw.get(f"{path}/{mine['id']}", headers=key)).status_code == 200
+    found = await gw.get(f"{path}/{theirs['id']}", headers=key)
+    unknown = await gw.get(f"{path}/{UNKNOWN}", headers=key)
+    assert found.status_code == unknown.status_code == 404
+    assert masked(found, theirs["id"]) == masked(unknown, UNKNOWN)
+    if_match = key | {"If-Match": '"v1"'}
+    assert (await gw.delete(f"{path}/{theirs['id']}", headers=if_match)).status_code in (404, 405)
+    if kind != "evaluation":
+        r = await gw.patch(f"{path}/{theirs['id']}", json={"description": "x"}, headers=if_match)
+        assert r.status_code == 404
+    after = (await gw.get(f"{path}/{theirs['id']}", headers=network["manager"])).json()
+    assert after["version"] == 1
+
+
+async def test_reports_are_limited_to_the_partners_network(
+    gw: httpx.AsyncClient, network: dict[str, Any], records: dict[str, Any]
+) -> None:
+    key, a, b = network["key"], network["a"], network["b"]
+    summary = (await gw.get("/v1/support-activities/summary", headers=key)).json()["items"]
+    assert {s["dealer_id"] for s in summary} == {a["id"]}
+    params = {"template_id": records["template"]["id"]}
+    ranking = (await gw.get("/v1/scorecard-evaluations/ranking", params=params, headers=key)).json()
+    assert [i["dealer_id"] for i in ranking["items"]] == [a["id"]]
+    trend = await gw.get(
+        "/v1/scorecard-evaluations/trend", params=params | {"dealer_id": b["id"]}, headers=key
+    )
+    assert trend.status_code == 404
+    conc = (await gw.get("/v1/network-analytics/concentration", headers=key)).json()
+    assert [i["dealer_id"] for i in conc["items"]] == [a["id"]]
+    mix = (
+        await gw.get("/v1/network-analytics/outlets", params={"group_by": "dealer"}, headers=key)
+    ).json()
+    assert [i["key"] for i in mix["items"]] == [a["id"]]
+    stages = (await gw.get("/v1/network-analytics/dealers", headers=key)).json()["items"]
+    assert sum(i["dealers"] for i in stages) == 1
