@@ -121,6 +121,12 @@ async def test_level_metrics_read_the_latest_month(regions: httpx.AsyncClient) -
         "17.00",
         "0.6800",
     )
+    monthly = await report(regions, ids["510100"], "2026-Q1", metric="outlet_coverage", by="month")
+    assert [(p["period"], p["target"], p["actual"]) for p in monthly["series"]] == [
+        ("2026-01", "20.00", "10.00"),
+        ("2026-02", None, "5.00"),
+        ("2026-03", "25.00", "12.00"),
+    ]
     share = await report(regions, ids["510100"], "2026-01", metric="market_share")
     assert (share["target"], share["actual"], share["achievement"]) == ("30.00", "27.00", "0.9000")
 

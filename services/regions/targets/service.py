@@ -314,16 +314,53 @@ async def _series(
     buckets: dict[str, list[str]] = defaultdict(list)
     for month in months_between(first, last):
         buckets[sub_period(month, by)].append(month)
+    if metric.flows:
+        return await _flow_series(session, root, metric, first, last, by, list(buckets))
     out = []
-    for label, months in buckets.items():
+    for label, months in buckets.items():  # levels: each sub-period's latest month, ≤ 12 rounds
         targets, actuals = await figures(session, root, [], metric, months[0], months[-1])
         row = _row(root, targets, actuals)
-        out.append(
-            PeriodAchievement(
-                period=label,
-                target=row["target"],
-                actual=row["actual"],
-                achievement=row["achievement"],
-            )
-        )
+        out.append(PeriodAchievement(period=label, **_figures_of(row)))
     return out
+
+
+async def _flow_series(
+    session: AsyncSession,
+    root: Region,
+    metric: TargetMetric,
+    first: str,
+    last: str,
+    by: str,
+    labels: list[str],
+) -> list[PeriodAchievement]:
+    """Month sums in two GROUP BY queries, added up into the sub-periods."""
+    below = select(tree.subtree(root.id).c.id)
+    sums: dict[str, dict[str, Decimal]] = {
+        "target": defaultdict(Decimal),
+        "actual": defaultdict(Decimal),
+    }
+    for name, table, regions in (("target", Target, [root.id]), ("actual", TargetActual, below)):
+        stmt = (
+            select(col(table.period), func.sum(col(table.value)))
+            .where(
+                col(table.region_id).in_(regions),
+                col(table.metric) == metric.value,
+                col(table.period).between(first, last),
+            )
+            .group_by(col(table.period))
+        )
+        for month, value in (await session.execute(stmt)).all():
+            sums[name][sub_period(month, by)] += Decimal(value)
+    return [
+        PeriodAchievement(
+            period=label,
+            target=sums["target"].get(label),
+            actual=sums["actual"].get(label),
+            achievement=rollups.ratio(sums["actual"].get(label), sums["target"].get(label)),
+        )
+        for label in labels
+    ]
+
+
+def _figures_of(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: row[k] for k in ("target", "actual", "achievement")}
