@@ -51,9 +51,10 @@ async def list_templates(
     limit: Limit = 50,
     cursor: Cursor = None,
     direction: Direction | None = None,
+    code: str | None = None,
 ) -> TemplatePage:
     rows, next_cursor = await service.list_templates(
-        session, limit=limit, cursor=cursor, direction=direction
+        session, limit=limit, cursor=cursor, direction=direction, code=code
     )
     return TemplatePage(
         items=[TemplatePublic.model_validate(r) for r in rows], next_cursor=next_cursor

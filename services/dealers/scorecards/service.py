@@ -54,9 +54,16 @@ async def get_template(session: AsyncSession, template_id: UUID) -> ScorecardTem
 
 
 async def list_templates(
-    session: AsyncSession, *, limit: int, cursor: str | None, direction: Direction | None
+    session: AsyncSession,
+    *,
+    limit: int,
+    cursor: str | None,
+    direction: Direction | None,
+    code: str | None = None,
 ) -> tuple[list[ScorecardTemplate], str | None]:
     stmt = select(ScorecardTemplate)
+    if code is not None:
+        stmt = stmt.where(col(ScorecardTemplate.code) == code)
     if direction is not None:
         stmt = stmt.where(col(ScorecardTemplate.direction) == direction)
     return await paginate(session, stmt, col(ScorecardTemplate.id), limit=limit, cursor=cursor)
