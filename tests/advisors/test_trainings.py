@@ -1,5 +1,6 @@
 """Trainings: courses, sessions, enrolments, results, certifications with expiry, who is due."""
 
+import asyncio
 from typing import Any
 
 import httpx
@@ -78,3 +79,17 @@ async def test_training_rules_name_the_field(advisors: httpx.AsyncClient) -> Non
     assert await listed(advisors, "/v1/trainings/certifications") == []
     sessions = await listed(advisors, f"/v1/trainings/{course['id']}/sessions")
     assert [s["held_on"] for s in sessions] == ["2026-03-10"]
+
+
+async def test_racing_results_record_one(advisors_committed: httpx.AsyncClient) -> None:
+    client = advisors_committed
+    a = await create(client, 1)
+    course = await post(client, "/v1/trainings", COURSE)
+    held = await post(client, f"/v1/trainings/{course['id']}/sessions", {"held_on": "2026-03-10"})
+    enrolment = await post(
+        client, "/v1/trainings/enrolments", {"session_id": held["id"], "advisor_id": a["id"]}
+    )
+    url = f"/v1/trainings/enrolments/{enrolment['id']}/result"
+    replies = await asyncio.gather(*(client.post(url, json={"score": 80 + n}) for n in range(4)))
+    assert sorted(r.status_code for r in replies) == [200, 409, 409, 409]
+    assert len(await listed(client, "/v1/trainings/certifications")) == 1

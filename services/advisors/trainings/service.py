@@ -10,7 +10,7 @@ from sqlalchemy import exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from chassis.errors import Conflict, field_error
+from chassis.errors import Conflict, NotFound, field_error
 from services.advisors.common import apply, emit_record, fetch, must_exist, no_nulls, page
 from services.advisors.models import (
     Advisor,
@@ -54,7 +54,13 @@ async def get_course(session: AsyncSession, course_id: UUID) -> TrainingCourse:
 
 
 async def get_enrolment(session: AsyncSession, enrolment_id: UUID) -> Enrolment:
-    return await fetch(session, Enrolment, enrolment_id, "Enrolment")
+    # a result is recorded once: racing results take turns on the row and the later one sees it
+    enrolment = await session.get(
+        Enrolment, enrolment_id, with_for_update=True, populate_existing=True
+    )
+    if enrolment is None:
+        raise NotFound(f"Enrolment {enrolment_id} does not exist.")
+    return enrolment
 
 
 async def list_of(
