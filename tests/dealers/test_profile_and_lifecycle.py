@@ -1,6 +1,7 @@
 """Dealer capabilities and contacts, and the lifecycle stage: forward one step, back with a
 reason, every transition recorded with date, reason and actor."""
 
+import asyncio
 from typing import Any
 
 import httpx
@@ -206,3 +207,16 @@ async def test_a_transition_emits_an_event(dealers_committed: httpx.AsyncClient)
     items = (await feed(client, "/v1/dealer-events", 2, type="dealer.stage_changed"))["items"]
     assert [e["data"]["to_stage"] for e in items] == ["negotiating"]
     assert items[0]["dealer_ids"] == [dealer["id"]]
+
+
+async def test_racing_transitions_record_one_move(dealers_committed: httpx.AsyncClient) -> None:
+    client = dealers_committed
+    dealer = await create(client, 1)
+    results = await asyncio.gather(
+        *(move(client, dealer, to_stage="negotiating") for _ in range(4))
+    )
+    codes = sorted(r.status_code for r in results)
+    assert codes[0] == 201 and set(codes[1:]) <= {409, 412}, codes
+    history = (await client.get(transitions(dealer))).json()["items"]
+    assert len(history) == 1
+    assert (await client.get(url(dealer))).json()["version"] == 2
