@@ -79,7 +79,7 @@ async def create_dealer(
 )
 async def bulk_dealers(
     body: BulkRequest[DealerCreate], session: SessionDep, caller: Writer
-) -> BulkResult:
+) -> Response:
     return await service.bulk_upsert(session, body.items, caller=caller)
 
 

@@ -8,8 +8,9 @@ from uuid import UUID
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
+from starlette.responses import Response
 
-from chassis.bulk import Batch, BulkResult
+from chassis.bulk import Batch
 from chassis.errors import Forbidden, NotFound, field_error
 from chassis.identity import Principal
 from chassis.outbox import emit
@@ -120,7 +121,7 @@ async def delete(session: AsyncSession, dealer: Dealer, *, caller: Principal) ->
 
 async def bulk_upsert(
     session: AsyncSession, raw: list[dict[str, Any]], *, caller: Principal
-) -> BulkResult:
+) -> Response:
     """Upsert dealers by code: every item checked alone, the valid ones written set-based."""
     if caller.is_partner:
         raise Forbidden("partners cannot create dealers")
@@ -136,7 +137,7 @@ async def bulk_upsert(
         for row, (status, id_) in zip(rows, written, strict=True)
     ]
     await fastbulk.emit(session, tables.outbox, events)
-    return batch.result(dict(zip(indices, written, strict=True)))
+    return fastbulk.result(batch, dict(zip(indices, written, strict=True)))
 
 
 async def _emit(session: AsyncSession, type: str, dealer: Dealer, actor: str) -> None:

@@ -81,7 +81,7 @@ async def create_outlet(
 )
 async def bulk_outlets(
     body: BulkRequest[OutletCreate], session: SessionDep, caller: Writer
-) -> BulkResult:
+) -> Response:
     return await service.bulk_upsert(session, body.items, caller=caller)
 
 

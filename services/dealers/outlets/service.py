@@ -9,8 +9,9 @@ from uuid import UUID
 from sqlalchemy import Table, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
+from starlette.responses import Response
 
-from chassis.bulk import Batch, BulkResult
+from chassis.bulk import Batch
 from chassis.db import new_id
 from chassis.errors import Conflict, FieldError, NotFound, field_error
 from chassis.identity import Principal
@@ -172,7 +173,7 @@ async def moves(
 
 async def bulk_upsert(
     session: AsyncSession, raw: list[dict[str, Any]], *, caller: Principal
-) -> BulkResult:
+) -> Response:
     """Upsert outlets by code; an item naming another supplying dealer records a move."""
     batch = Batch(raw, OutletCreate)
     batch.first_by_key("code")
@@ -201,7 +202,7 @@ async def bulk_upsert(
         for row, (status, id_) in zip(rows, written, strict=True)
     ]
     await fastbulk.emit(session, tables.outbox, events)
-    return batch.result(dict(zip(indices, written, strict=True)))
+    return fastbulk.result(batch, dict(zip(indices, written, strict=True)))
 
 
 async def _record_bulk_moves(

@@ -66,7 +66,7 @@ async def create_product(
 )
 async def bulk_products(
     body: BulkRequest[ProductCreate], session: SessionDep, caller: Writer
-) -> BulkResult:
+) -> Response:
     return await service.bulk_upsert(session, body.items, caller=caller)
 
 

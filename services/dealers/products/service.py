@@ -8,8 +8,9 @@ from uuid import UUID
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
+from starlette.responses import Response
 
-from chassis.bulk import Batch, BulkResult
+from chassis.bulk import Batch
 from chassis.errors import Forbidden, NotFound, field_error
 from chassis.identity import Principal
 from chassis.outbox import emit
@@ -96,7 +97,7 @@ async def delete(session: AsyncSession, product: Product, *, caller: Principal) 
 
 async def bulk_upsert(
     session: AsyncSession, raw: list[dict[str, Any]], *, caller: Principal
-) -> BulkResult:
+) -> Response:
     authorize_write(caller)
     batch = Batch(raw, ProductCreate)
     batch.first_by_key("code")
@@ -110,7 +111,7 @@ async def bulk_upsert(
         for row, (status, id_) in zip(rows, written, strict=True)
     ]
     await fastbulk.emit(session, tables.outbox, events)
-    return batch.result(dict(zip(indices, written, strict=True)))
+    return fastbulk.result(batch, dict(zip(indices, written, strict=True)))
 
 
 async def _emit(session: AsyncSession, type: str, product: Product, actor: str) -> None:
