@@ -22,6 +22,7 @@ import asyncpg
 import httpx
 from sqlalchemy.engine import make_url
 
+from bench.processes import cpu_seconds
 from scripts.demo_support import demo_uscc
 from scripts.stack import SERVICES, Stack, free_port
 
@@ -119,7 +120,11 @@ async def raw_copy(pg_url: str, items: list[dict[str, Any]]) -> float:
         await conn.close()
 
 
-async def bench(opts: argparse.Namespace, gateway_url: str) -> None:
+def cpu(pids: dict[str, int]) -> dict[str, float]:
+    return {name: cpu_seconds(pid) for name, pid in pids.items()}
+
+
+async def bench(opts: argparse.Namespace, gateway_url: str, pids: dict[str, int]) -> None:
     async with httpx.AsyncClient(base_url=gateway_url, timeout=120) as client:
         dealers = [
             {"code": f"BD{n:03d}", "name": f"经销商{n}", "uscc": demo_uscc(n), "region_id": REGION}
@@ -128,20 +133,26 @@ async def bench(opts: argparse.Namespace, gateway_url: str) -> None:
         r = await client.post("/v1/dealers/bulk", json={"items": dealers})
         r.raise_for_status()
         ids = [str(item["id"]) for item in r.json()["items"]]
-        rounds = []
+        rounds, spent = [], []
         for round_ in (0, 1):
             items = [outlet(n, ids[n % DEALERS], round_) for n in range(opts.outlets)]
+            before = cpu(pids)
             rounds.append(await upsert_all(client, items, opts.batch, opts.concurrency))
+            spent.append({k: v - before[k] for k, v in cpu(pids).items()})
     copy_seconds = await raw_copy(opts.pg_url, items)
     copy_rate = opts.outlets / copy_seconds
     print(f"outlets bulk upsert, {opts.outlets} items in requests of {opts.batch}, ", end="")
     print(f"{opts.concurrency} in flight, through the gateway on PostgreSQL")
-    for name, (seconds, totals) in zip(("create", "update"), rounds, strict=True):
+    for name, (seconds, totals), used in zip(("create", "update"), rounds, spent, strict=True):
         rate = opts.outlets / seconds
         print(
             f"  {name:7} {seconds:6.2f} s  {rate:9,.0f} items/s  "
             f"ratio to COPY {rate / copy_rate:5.3f}  {totals}"
         )
+        per_1000 = ", ".join(
+            f"{k} {v * 1000 / opts.outlets * 1000:.0f} ms" for k, v in used.items()
+        )
+        print(f"          CPU per 1,000 items: {per_1000}")
     print(f"  raw COPY {copy_seconds:5.2f} s  {copy_rate:9,.0f} items/s")
 
 
@@ -171,7 +182,8 @@ def main() -> None:
     stack.start_all()
     try:
         stack.wait_ready()
-        asyncio.run(bench(opts, stack.gateway_url))
+        pids = {name: stack.processes[name].pid for name in ("gateway", "dealers")}
+        asyncio.run(bench(opts, stack.gateway_url, pids))
     finally:
         stack.stop_all()
 
