@@ -1,6 +1,7 @@
 """A chassis bug met by fuzzing the regions contract: a feed position whose numbers overflow
-int64 is a 500 on PostgreSQL (asyncpg refuses the bind) instead of a 422 on `#/after` (chassis/outbox.py `_parse_position` checks the form,
-not the range). Kept as a strict xfail so that it turns red once the chassis is fixed."""
+int64 is a 500 on PostgreSQL (asyncpg refuses the bind) instead of a 422 on `#/after`:
+chassis/outbox.py `_parse_position` checks the form, not the range. A strict xfail, so that it
+turns red once the chassis is fixed."""
 
 import httpx
 import pytest
