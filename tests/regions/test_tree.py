@@ -177,3 +177,36 @@ async def test_bulk_events(regions_committed: httpx.AsyncClient) -> None:
     events = await feed(regions_committed, "/v1/region-events", 2)
     assert sorted(e["data"]["code"] for e in events["items"]) == ["510000", "510100"]
     assert {e["type"] for e in events["items"]} == {"region.created"}
+
+
+async def test_bulk_places_provinces_under_sales_regions(regions: httpx.AsyncClient) -> None:
+    items = [
+        {"code": "510000", "name": "四川省", "parent_code": "SW-CD"},
+        {"code": "SW-CD", "name": "成渝片区", "kind": "sales", "parent_code": "SW"},
+        {"code": "SW", "name": "西南大区", "kind": "sales"},
+        {"code": "520000", "name": "贵州省", "parent_code": "510000"},  # not a sales region
+        {"code": "530000", "name": "云南省", "parent_code": "NOPE"},
+    ]
+    body = (await regions.post("/v1/regions/bulk", json={"items": items})).json()
+    assert [i["status"] for i in body["items"]] == [
+        "created",
+        "created",
+        "created",
+        "invalid",
+        "invalid",
+    ]
+    assert [i["errors"][0]["pointer"] for i in body["items"][3:]] == ["#/parent_code"] * 2
+    path = (await regions.get(f"/v1/regions/{body['items'][0]['id']}/path")).json()["items"]
+    assert [(c["code"], c["level"]) for c in path] == [
+        ("SW", "sales_area"),
+        ("SW-CD", "sales_district"),
+        ("510000", "province"),
+    ]
+    kept = [{"code": "510000", "name": "四川"}]  # without parent_code: stays where it is
+    again = (await regions.post("/v1/regions/bulk", json={"items": kept})).json()
+    assert again["items"][0]["status"] == "updated"
+    province = (await regions.get(f"/v1/regions/{body['items'][0]['id']}")).json()
+    assert (province["name"], province["parent_id"]) == ("四川", body["items"][1]["id"])
+    moved = [{"code": "510000", "name": "四川", "parent_code": "SW"}]  # a move: PATCH, not bulk
+    again = (await regions.post("/v1/regions/bulk", json={"items": moved})).json()
+    assert again["items"][0]["errors"][0]["pointer"] == "#/parent_code"

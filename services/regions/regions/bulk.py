@@ -35,6 +35,9 @@ async def upsert(session: AsyncSession, raw: list[dict[str, Any]], *, actor: str
         r.code: r
         for r in await session.scalars(select(Region).where(col(Region.code).in_(wanted - {None})))
     }
+    parent_ids = {r.parent_id for r in known.values()} - {None}
+    parents = await session.scalars(select(Region).where(col(Region.id).in_(parent_ids)))
+    by_id = {r.id: r for r in [*known.values(), *parents]}
     levels = {index: _level_hint(item) for index, item in batch.valid}
     written: dict[int, tuple[Status, UUID]] = {}
     events: list[tuple[str, dict[str, Any], list[UUID]]] = []
@@ -44,7 +47,7 @@ async def upsert(session: AsyncSession, raw: list[dict[str, Any]], *, actor: str
             if levels[index] != level:
                 continue
             try:
-                rows.append(_row(item, known))
+                rows.append(_row(item, known, by_id))
                 indexes.append(index)
             except ProblemError as exc:
                 batch.reject(index, _as_item_error(exc))
@@ -52,7 +55,7 @@ async def upsert(session: AsyncSession, raw: list[dict[str, Any]], *, actor: str
             indexes, await upsert_by_key(session, REGIONS, rows), rows, strict=True
         ):
             written[index] = (status, id_)
-            known[row["code"]] = Region(id=id_, **row)
+            known[row["code"]] = by_id[id_] = Region(id=id_, **row)
             data = {k: str(v) if isinstance(v, UUID) else v for k, v in row.items()}
             events.append((f"region.{status}", data | {"id": str(id_), "actor": actor}, []))
     await emit_many(session, tables.outbox, events)
@@ -74,13 +77,18 @@ def _level_hint(item: RegionBulkItem) -> RegionLevel:
     return ADMIN_LEVELS[level] if level is not None else RegionLevel.sales_area
 
 
-def _row(item: RegionBulkItem, known: dict[str, Region]) -> dict[str, Any]:
+def _row(
+    item: RegionBulkItem, known: dict[str, Region], by_id: dict[UUID, Region]
+) -> dict[str, Any]:
     parent_code = _parent_code(item)
     parent = known.get(parent_code) if parent_code else None
     if parent_code and parent is None:
         raise _at_parent("no region has this code")
-    level = level_for(item.kind, item.code, parent)
     current = known.get(item.code)
+    if current is not None and parent_code is None and current.parent_id is not None:
+        # a province named without `parent_code` keeps the sales region it was placed under
+        parent = by_id.get(current.parent_id)
+    level = level_for(item.kind, item.code, parent)
     if current is not None:
         if current.kind != item.kind:
             raise _at("#/kind", "differs from the stored region's kind")
