@@ -202,11 +202,17 @@ async def test_bulk_places_provinces_under_sales_regions(regions: httpx.AsyncCli
         ("SW-CD", "sales_district"),
         ("510000", "province"),
     ]
+    owner = {"owner_id": OWNER, "key_market": True}
+    r = await regions.patch(
+        f"/v1/regions/{body['items'][0]['id']}", json=owner, headers={"If-Match": '"v1"'}
+    )
+    assert r.status_code == 200
     kept = [{"code": "510000", "name": "四川"}]  # without parent_code: stays where it is
     again = (await regions.post("/v1/regions/bulk", json={"items": kept})).json()
     assert again["items"][0]["status"] == "updated"
     province = (await regions.get(f"/v1/regions/{body['items'][0]['id']}")).json()
     assert (province["name"], province["parent_id"]) == ("四川", body["items"][1]["id"])
+    assert (province["owner_id"], province["key_market"]) == (OWNER, True)
     moved = [{"code": "510000", "name": "四川", "parent_code": "SW"}]  # a move: PATCH, not bulk
     again = (await regions.post("/v1/regions/bulk", json={"items": moved})).json()
     assert again["items"][0]["errors"][0]["pointer"] == "#/parent_code"

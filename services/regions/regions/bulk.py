@@ -100,9 +100,16 @@ def _row(
         "kind": item.kind.value,
         "level": level.value,
         "parent_id": parent.id if parent else None,
-        "owner_id": item.owner_id,
-        "key_market": item.key_market,
+        # fields an item leaves out keep their stored value
+        "owner_id": _given(item, "owner_id", current),
+        "key_market": _given(item, "key_market", current),
     }
+
+
+def _given(item: RegionBulkItem, name: str, current: Region | None) -> Any:
+    if current is None or name in item.model_fields_set:
+        return getattr(item, name)
+    return getattr(current, name)
 
 
 class _ItemError(ProblemError):
