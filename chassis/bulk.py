@@ -1,23 +1,33 @@
 """Bulk upserts by business code: each item validated on its own, valid items written in a few
-set-based statements, a result per item (`index`, `status`, `id` or `errors`)."""
+set-based statements, a result per item (`index`, `status`, `id` or `errors`).
+
+On PostgreSQL each table is written with one `INSERT ... SELECT FROM unnest(arrays)`: a dozen
+bind parameters for 1,000 rows instead of 16,000, whose compilation dominated a bulk request."""
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any, Generic, Literal, TypeVar
 from uuid import UUID
 
-from pydantic import BaseModel, Field, TypeAdapter, ValidationError
-from sqlalchemy import Table, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
+from pydantic import BaseModel, Field, GetJsonSchemaHandler, TypeAdapter, ValidationError
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import core_schema as cs
+from sqlalchemy import JSON, Table, TextClause, any_, bindparam, select, text
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.responses import Response
 
 from chassis.db import new_id
 from chassis.errors import FieldError, ProblemError, pointer_for
+from chassis.jsonutil import dumps
 
 M = TypeVar("M", bound=BaseModel)
 Status = Literal["created", "updated", "invalid"]
 MAX_ITEMS = 1000
+_PG = postgresql.dialect()  # type: ignore[no-untyped-call]
+_RECORD = ("id", "created_at", "updated_at", "version")
 
 
 class ItemError(BaseModel):
@@ -40,9 +50,21 @@ class BulkResult(BaseModel):
 
 
 class BulkRequest(BaseModel, Generic[M]):
-    """`{"items": [...]}`: items are checked one by one, so one bad item fails only itself."""
+    """`{"items": [...]}`: items are checked one by one, so one bad item fails only itself; the
+    contract still describes each item as the model `M`."""
 
     items: list[dict[str, Any]] = Field(min_length=1, max_length=MAX_ITEMS)
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: cs.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        schema = handler(core_schema)
+        args = cls.__pydantic_generic_metadata__["args"]
+        if args:
+            target = handler.resolve_ref_schema(schema)
+            target["properties"]["items"]["items"] = handler(args[0].__pydantic_core_schema__)
+        return schema
 
 
 class Batch(Generic[M]):
@@ -70,28 +92,82 @@ class Batch(Generic[M]):
         self.valid = [(i, m) for i, m in self.valid if i != index]
 
     def first_by_key(self, key: str) -> None:
-        """A code given twice in one request: the later items are refused."""
+        """A value given twice in one request: the later items are refused (blanks may repeat)."""
         seen: dict[Any, int] = {}
         for index, item in list(self.valid):
             value = getattr(item, key)
+            if value is None:
+                continue
             if value in seen:
                 self.reject(index, FieldError(f"#/{key}", f"repeats item {seen[value]}"))
             else:
                 seen[value] = index
 
-    def result(self, written: dict[int, tuple[Status, UUID]]) -> BulkResult:
-        items = []
+    def _documents(self, written: dict[int, tuple[Status, UUID]]) -> dict[str, Any]:
+        items: list[dict[str, Any]] = []
+        counts = {"created": 0, "updated": 0, "invalid": 0}
         for index in sorted(written.keys() | self.errors.keys()):
             if index in self.errors:
-                errs = [ItemError(pointer=e.pointer, detail=e.detail) for e in self.errors[index]]
-                items.append(ItemResult(index=index, status="invalid", errors=errs))
+                errors = [e.as_dict() for e in self.errors[index]]
+                items.append({"index": index, "status": "invalid", "id": None, "errors": errors})
+                counts["invalid"] += 1
             else:
                 status, id_ = written[index]
-                items.append(ItemResult(index=index, status=status, id=id_))
-        count = {
-            s: sum(1 for i in items if i.status == s) for s in ("created", "updated", "invalid")
-        }
-        return BulkResult(items=items, **count)
+                items.append({"index": index, "status": status, "id": str(id_), "errors": None})
+                counts[status] += 1
+        return {"items": items, **counts}
+
+    def result(self, written: dict[int, tuple[Status, UUID]]) -> BulkResult:
+        return BulkResult.model_validate(self._documents(written))
+
+    def response(self, written: dict[int, tuple[Status, UUID]]) -> Response:
+        """The `BulkResult` document as a response, built as plain data: validating a thousand
+        trusted item results (and again as the response model) cost more than the write."""
+        return Response(dumps(self._documents(written)), media_type="application/json")
+
+
+def is_postgres(session: AsyncSession) -> bool:
+    return session.bind is not None and session.bind.dialect.name == "postgresql"
+
+
+def matching(session: AsyncSession, column: Any, values: Sequence[Any]) -> Any:
+    """`column IN values`; on PostgreSQL one array parameter (`= ANY`), not one per value."""
+    if is_postgres(session):
+        return column == any_(
+            bindparam("values", list(values), type_=postgresql.ARRAY(column.type))
+        )
+    return column.in_(values)
+
+
+async def lookup(
+    session: AsyncSession, table: Table, key: str, keys: Sequence[Any], columns: Sequence[str]
+) -> list[Any]:
+    """Rows (key, *columns) of `table` whose `key` is among `keys`."""
+    if not keys:
+        return []
+    selected = [table.c[key], *(table.c[c] for c in columns)]
+    stmt = select(*selected).where(matching(session, table.c[key], keys))
+    return list((await session.execute(stmt)).all())
+
+
+@cache
+def _upsert_sql(table: Table, columns: tuple[str, ...], key: str) -> TextClause:
+    casts = ", ".join(
+        f"CAST(:{c} AS {table.c[c].type.compile(dialect=_PG)}[])" for c in (*_RECORD, *columns)
+    )
+    names = ", ".join((*_RECORD, *columns))
+    changed = ", ".join(f"{c} = EXCLUDED.{c}" for c in (*columns, "updated_at") if c != key)
+    return text(
+        f"INSERT INTO {table.name} ({names}) SELECT * FROM unnest({casts}) "
+        f"ON CONFLICT ({key}) DO UPDATE SET {changed}, version = {table.name}.version + 1"
+    )
+
+
+def _array(table: Table, column: str, rows: Sequence[dict[str, Any]]) -> list[Any]:
+    values = [row[column] for row in rows]
+    if isinstance(table.c[column].type, JSON):
+        return [None if v is None else dumps(v).decode() for v in values]
+    return [v.value if hasattr(v, "value") else v for v in values]
 
 
 async def upsert_by_key(
@@ -100,31 +176,38 @@ async def upsert_by_key(
     rows: list[dict[str, Any]],
     *,
     key: str = "code",
+    existing: dict[Any, UUID] | None = None,
 ) -> list[tuple[Status, UUID]]:
-    """Insert rows whose `key` is new, update the others (bumping `version`); one existing-key
-    query and one INSERT ... ON CONFLICT DO UPDATE. Returns (status, id) in the rows' order."""
+    """Insert rows whose `key` is new, update the others (every given column, `updated_at`, and
+    `version` + 1). Returns (status, id) in the rows' order. `existing` (key → id) saves the
+    lookup when the caller already made it."""
     if not rows:
         return []
-    keys = [row[key] for row in rows]
-    existing = dict(
-        (
-            await session.execute(select(table.c[key], table.c.id).where(table.c[key].in_(keys)))
-        ).all()
-    )
+    rows = [{c: v for c, v in row.items() if c not in _RECORD} for row in rows]
+    if existing is None:
+        found = await lookup(session, table, key, [row[key] for row in rows], ("id",))
+        existing = {k: id_ for k, id_ in found}
     now = datetime.now(UTC)
-    values = []
-    for row in rows:
-        known = existing.get(row[key])
-        values.append(
-            {**row, "id": known or new_id(), "created_at": now, "updated_at": now, "version": 1}
+    ids = [existing.get(row[key]) or new_id() for row in rows]
+    if is_postgres(session):
+        columns = tuple(rows[0])
+        params = {c: _array(table, c, rows) for c in columns}
+        params |= {"id": ids, "created_at": [now] * len(rows), "updated_at": [now] * len(rows)}
+        params["version"] = [1] * len(rows)
+        await session.execute(_upsert_sql(table, columns, key), params)
+    else:
+        values = [
+            {**row, "id": id_, "created_at": now, "updated_at": now, "version": 1}
+            for row, id_ in zip(rows, ids, strict=True)
+        ]
+        stmt = sqlite_insert(table).values(values)
+        changing = [c for c in rows[0] if c != key]
+        update: dict[str, Any] = {c: stmt.excluded[c] for c in (*changing, "updated_at")}
+        update["version"] = table.c.version + 1
+        await session.execute(
+            stmt.on_conflict_do_update(index_elements=[table.c[key]], set_=update)
         )
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    stmt = insert(table).values(values)
-    changing = [c for c in rows[0] if c not in (key, "id", "created_at", "version")]
-    update = {c: stmt.excluded[c] for c in changing} | {"version": table.c.version + 1}
-    await session.execute(stmt.on_conflict_do_update(index_elements=[table.c[key]], set_=update))
     return [
-        ("updated" if existing.get(row[key]) else "created", value["id"])
-        for row, value in zip(rows, values, strict=True)
+        ("updated" if row[key] in existing else "created", id_)
+        for row, id_ in zip(rows, ids, strict=True)
     ]

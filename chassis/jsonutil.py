@@ -2,12 +2,13 @@
 
 from decimal import Decimal
 from typing import Any
+from uuid import UUID
 
 import orjson
 
 
 def _default(obj: Any) -> Any:
-    if isinstance(obj, Decimal):
+    if isinstance(obj, Decimal | UUID):  # asyncpg hands back its own UUID class
         return str(obj)
     if hasattr(obj, "model_dump"):
         return obj.model_dump(mode="json")

@@ -8,12 +8,13 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
-from sqlalchemy import BigInteger, Table, Text, func, insert, literal, select, tuple_
+from sqlalchemy import BigInteger, Table, Text, func, insert, literal, select, text, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from chassis.db import SessionDep, new_id
 from chassis.errors import field_error, problem_responses
 from chassis.identity import Principal, require_scopes
+from chassis.jsonutil import dumps, loads
 
 _PG_TXID = func.pg_current_xact_id().cast(Text).cast(BigInteger)
 _PG_XMIN = func.pg_snapshot_xmin(func.pg_current_snapshot()).cast(Text).cast(BigInteger)
@@ -44,6 +45,14 @@ async def emit(
     return event_id
 
 
+_EMIT_MANY_PG = text(
+    "INSERT INTO outbox_events (event_id, type, occurred_at, data, dealer_ids, txid) "
+    "SELECT e, t, :now, d, di, pg_current_xact_id()::text::bigint "
+    "FROM unnest(CAST(:e AS uuid[]), CAST(:t AS varchar[]), CAST(:d AS json[]), "
+    "CAST(:di AS json[])) AS u(e, t, d, di)"
+)
+
+
 async def emit_many(
     session: AsyncSession,
     outbox: Table,
@@ -52,22 +61,29 @@ async def emit_many(
     """Record several events (type, data, dealer ids) in one statement; bulk writes use it."""
     if not events:
         return
-    pg = session.bind is not None and session.bind.dialect.name == "postgresql"
     now = datetime.now(UTC)
+    dealers = [sorted(str(d) for d in ids) or None for _, _, ids in events]
+    if session.bind is not None and session.bind.dialect.name == "postgresql":
+        params = {
+            "now": now,
+            "e": [new_id() for _ in events],
+            "t": [t for t, _, _ in events],
+            "d": [dumps(d).decode() for _, d, _ in events],
+            "di": [None if d is None else dumps(d).decode() for d in dealers],
+        }
+        await session.execute(_EMIT_MANY_PG, params)
+        return
     rows = [
         {
             "event_id": new_id(),
             "type": type_,
             "occurred_at": now,
-            "data": data,
-            "dealer_ids": sorted(str(d) for d in dealers) or None,
+            "data": loads(dumps(data)),
+            "dealer_ids": ids,
         }
-        for type_, data, dealers in events
+        for (type_, data, _), ids in zip(events, dealers, strict=True)
     ]
-    stmt = insert(outbox)
-    if pg:
-        stmt = stmt.values(txid=_PG_TXID)
-    await session.execute(stmt, rows)
+    await session.execute(insert(outbox), rows)
 
 
 class Event(BaseModel):
@@ -87,11 +103,14 @@ class EventFeed(BaseModel):
 def _parse_position(after: str | None) -> tuple[int, int]:
     if not after:
         return (0, 0)
+    txid, _, seq = after.partition(".")
     try:
-        txid, _, seq = after.partition(".")
-        return (int(txid), int(seq))
+        position = (int(txid), int(seq))
     except ValueError:
         raise field_error("#/after", "must be a position returned by this feed") from None
+    if not all(0 <= part < 2**63 for part in position):
+        raise field_error("#/after", "is out of range for a position of this feed")
+    return position
 
 
 def _position(txid: int | None, seq: int) -> str:

@@ -51,7 +51,11 @@ class ServiceKit:
             if k.endswith("Settings") and k != "BaseServiceSettings"
         )
         return cls(
-            database_url=database_url, environment="test", access_log=False, log_level="WARNING"
+            database_url=database_url,
+            environment="test",
+            access_log=False,
+            log_level="WARNING",
+            db_pool_size=4,  # many apps per worker share one PostgreSQL server
         )
 
     def create_app(self, database_url: str) -> Any:

@@ -95,19 +95,6 @@ async def check_unique(
             raise Conflict(f"A {what} with {name} {changes[name]} already exists.", field=name)
 
 
-def first_by_value(batch: Batch[Any], key: str) -> None:
-    """Like `Batch.first_by_key`, for an optional unique field: blanks never repeat."""
-    seen: dict[Any, int] = {}
-    for index, item in list(batch.valid):
-        value = getattr(item, key)
-        if value is None:
-            continue
-        if value in seen:
-            batch.reject(index, FieldError(f"#/{key}", f"repeats item {seen[value]}"))
-        else:
-            seen[value] = index
-
-
 async def reject_taken(
     session: AsyncSession, batch: Batch[Any], model: Any, field: str, what: str
 ) -> None:

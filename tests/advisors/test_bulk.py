@@ -1,14 +1,7 @@
 """Bulk upsert of advisors by employee code: per-item results, set-based, events."""
 
-from pathlib import Path
-
 import httpx
-import pytest
-from sqlalchemy import Column, Integer, MetaData, String, Table, Uuid, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from chassis.bulk import upsert_by_key
-from chassis.db import UTCDateTime, make_engine
 from tests.advisors.helpers import body, create, listed, url
 from tests.harness import feed
 
@@ -78,40 +71,3 @@ async def test_bulk_limits(advisors: httpx.AsyncClient) -> None:
     many = [body(n) for n in range(1001)]
     r = await advisors.post("/v1/advisors/bulk", json={"items": many})
     assert r.status_code == 422
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="chassis.bulk.upsert_by_key leaves updated_at unchanged on update: its SET list comes "
-    "from the caller's row keys, which never hold updated_at (services/advisors works around it)",
-)
-async def test_chassis_upsert_by_key_moves_updated_at(tmp_path: Path) -> None:
-    metadata = MetaData()
-    table = Table(
-        "things",
-        metadata,
-        Column("id", Uuid, primary_key=True),
-        Column("code", String(10), unique=True),
-        Column("name", String(10)),
-        Column("version", Integer),
-        Column("created_at", UTCDateTime()),
-        Column("updated_at", UTCDateTime()),
-    )
-    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path}/t.db")
-    async with engine.begin() as conn:
-        await conn.run_sync(metadata.create_all)
-    async with AsyncSession(engine) as session:
-        await upsert_by_key(session, table, [{"code": "A", "name": "one"}])
-        first = (await session.execute(select(table.c.updated_at))).scalar_one()
-        await upsert_by_key(session, table, [{"code": "A", "name": "two"}])
-        second = (await session.execute(select(table.c.updated_at))).scalar_one()
-    await engine.dispose()
-    assert second > first
-
-
-async def test_bulk_update_moves_updated_at(advisors: httpx.AsyncClient) -> None:
-    made = await create(advisors, 1)
-    r = await advisors.post("/v1/advisors/bulk", json={"items": [body(1, name="改名")]})
-    assert r.json()["items"][0]["status"] == "updated"
-    got = (await advisors.get(url(made))).json()
-    assert got["updated_at"] > made["updated_at"]

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 from pydantic import Field
 from sqlalchemy import select
 
-from chassis.bulk import Batch, upsert_by_key
+from chassis.bulk import Batch, BulkRequest, upsert_by_key
 from chassis.identity import Principal
 from chassis.outbox import emit_many, read_feed
 from chassis.types import RequestModel
@@ -16,6 +16,23 @@ from services.regions.models import Region, tables
 class Item(RequestModel):
     code: Annotated[str, Field(min_length=6, max_length=6)]
     name: str
+
+
+class Optional(RequestModel):
+    code: str
+    gtin: str | None = None
+
+
+def test_blank_optional_values_may_repeat() -> None:
+    batch = Batch([{"code": "A"}, {"code": "B"}, {"code": "C", "gtin": "1"}], Optional)
+    batch.first_by_key("gtin")
+    assert batch.errors == {}
+
+
+def test_bulk_request_contract_describes_the_items() -> None:
+    schema = BulkRequest[Item].model_json_schema()
+    items = schema["properties"]["items"]["items"]
+    assert "code" in str(items) or "$ref" in items
 
 
 def test_batch_validates_each_item_and_refuses_repeats() -> None:
@@ -53,10 +70,13 @@ async def test_upsert_by_code_creates_then_updates(backend: str, apps: Any) -> N
                 }
                 table = Region.__table__  # type: ignore[attr-defined]
                 first = await upsert_by_key(session, table, [row])
+                created = (await session.execute(select(table))).mappings().one()
                 second = await upsert_by_key(session, table, [row | {"name": "四川省"}])
                 assert first[0][0] == "created" and second == [("updated", first[0][1])]
                 stored = (await session.execute(select(table))).mappings().one()
                 assert (stored["name"], stored["version"]) == ("四川省", 2)
+                assert stored["updated_at"] > created["updated_at"]
+                assert stored["created_at"] == created["created_at"]
                 await emit_many(session, tables.outbox, [("a", {"n": 1}, []), ("b", {"n": 2}, [])])
                 await session.flush()
                 feed = await read_feed(

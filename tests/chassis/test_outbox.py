@@ -22,8 +22,11 @@ async def test_feed_pages_with_positions(probe: httpx.AsyncClient) -> None:
     assert [e["data"]["value"] for e in page["items"] + rest["items"]] == [0, 1, 2, 3, 4]
 
 
-async def test_bad_position_is_named(probe: httpx.AsyncClient) -> None:
-    r = await probe.get("/v1/probe-events", params={"after": "yesterday"})
+@pytest.mark.parametrize(
+    "after", ["yesterday", "57684689667272323164591.3", "1.99999999999999999999999"]
+)
+async def test_bad_position_is_named(probe: httpx.AsyncClient, after: str) -> None:
+    r = await probe.get("/v1/probe-events", params={"after": after})
     assert r.status_code == 422 and r.json()["errors"][0]["pointer"] == "#/after"
 
 

@@ -172,9 +172,7 @@ async def bulk_upsert(
             batch.reject(index, FieldError("#/manager_id", problem))
         elif codes.get(item.employee_code):
             line[codes[item.employee_code]] = item.manager_id
-    # updated_at named in the rows, or chassis.bulk.upsert_by_key would leave it on update
-    now = datetime.now(UTC)
-    rows = [item.model_dump() | {"updated_at": now} for _, item in batch.valid]
+    rows = [item.model_dump() for _, item in batch.valid]
     table = metadata.tables["advisors"]
     written = await upsert_by_key(session, table, rows, key="employee_code")
     results = {index: w for (index, _), w in zip(batch.valid, written, strict=True)}

@@ -10,12 +10,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 from starlette.responses import Response
 
-from chassis.bulk import Batch
+from chassis.bulk import Batch, upsert_by_key
 from chassis.errors import Forbidden, NotFound, field_error
 from chassis.identity import Principal
-from chassis.outbox import emit
+from chassis.outbox import emit, emit_many
 from chassis.pagination import paginate
-from services.dealers import fastbulk
 from services.dealers.common import check_unique, quantize, reject_taken
 from services.dealers.dealers.schemas import DealerCreate, DealerPublic, DealerUpdate
 from services.dealers.models import Dealer, DealerTier, LifecycleStage, tables
@@ -131,13 +130,13 @@ async def bulk_upsert(
     batch.first_by_key("uscc")
     indices = [i for i, _ in batch.valid]
     rows = [_normalise(item.model_dump()) for _, item in batch.valid]
-    written = await fastbulk.upsert(session, Dealer.__table__, rows)  # type: ignore[attr-defined]
+    written = await upsert_by_key(session, Dealer.__table__, rows)  # type: ignore[attr-defined]
     events = [
         (f"dealer.{status}", row | {"id": id_, "actor": caller.subject}, [id_])
         for row, (status, id_) in zip(rows, written, strict=True)
     ]
-    await fastbulk.emit(session, tables.outbox, events)
-    return fastbulk.result(batch, dict(zip(indices, written, strict=True)))
+    await emit_many(session, tables.outbox, events)
+    return batch.response(dict(zip(indices, written, strict=True)))
 
 
 async def _emit(session: AsyncSession, type: str, dealer: Dealer, actor: str) -> None:

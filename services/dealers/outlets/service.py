@@ -11,13 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 from starlette.responses import Response
 
-from chassis.bulk import Batch
+from chassis.bulk import Batch, lookup, upsert_by_key
 from chassis.db import new_id
 from chassis.errors import Conflict, FieldError, NotFound, field_error
 from chassis.identity import Principal
-from chassis.outbox import emit
+from chassis.outbox import emit, emit_many
 from chassis.pagination import paginate
-from services.dealers import fastbulk
 from services.dealers.common import check_unique, known_dealers
 from services.dealers.models import (
     Outlet,
@@ -184,7 +183,7 @@ async def bulk_upsert(
                 index, FieldError("#/dealer_id", f"dealer {item.dealer_id} does not exist")
             )
     codes = [m.code for _, m in batch.valid]
-    found = await fastbulk.lookup(session, OUTLETS, "code", codes, ("id", "dealer_id"))
+    found = await lookup(session, OUTLETS, "code", codes, ("id", "dealer_id"))
     existing = {code: (id_, dealer) for code, id_, dealer in found}
     for index, item in list(batch.valid):
         known = existing.get(item.code)
@@ -193,7 +192,7 @@ async def bulk_upsert(
     indices = [i for i, _ in batch.valid]
     # the fields as validated (flat: no nested models), without the cost of model_dump
     rows = [_coordinates(dict(item.__dict__)) for _, item in batch.valid]
-    written = await fastbulk.upsert(
+    written = await upsert_by_key(
         session, OUTLETS, rows, existing={c: v[0] for c, v in existing.items()}
     )
     await _record_bulk_moves(session, rows, existing, caller)
@@ -201,8 +200,8 @@ async def bulk_upsert(
         (f"outlet.{status}", row | {"id": id_}, [row["dealer_id"]])
         for row, (status, id_) in zip(rows, written, strict=True)
     ]
-    await fastbulk.emit(session, tables.outbox, events)
-    return fastbulk.result(batch, dict(zip(indices, written, strict=True)))
+    await emit_many(session, tables.outbox, events)
+    return batch.response(dict(zip(indices, written, strict=True)))
 
 
 async def _record_bulk_moves(

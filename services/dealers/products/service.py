@@ -10,15 +10,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 from starlette.responses import Response
 
-from chassis.bulk import Batch
+from chassis.bulk import Batch, upsert_by_key
 from chassis.errors import Forbidden, NotFound, field_error
 from chassis.identity import Principal
-from chassis.outbox import emit
+from chassis.outbox import emit, emit_many
 from chassis.pagination import paginate
-from services.dealers import fastbulk
 from services.dealers.common import (
     check_unique,
-    first_by_value,
     quantize,
     reject_taken,
 )
@@ -102,16 +100,16 @@ async def bulk_upsert(
     batch = Batch(raw, ProductCreate)
     batch.first_by_key("code")
     await reject_taken(session, batch, Product, "gtin", "product")
-    first_by_value(batch, "gtin")
+    batch.first_by_key("gtin")
     indices = [i for i, _ in batch.valid]
     rows = [_normalise(item.model_dump()) for _, item in batch.valid]
-    written = await fastbulk.upsert(session, Product.__table__, rows)  # type: ignore[attr-defined]
+    written = await upsert_by_key(session, Product.__table__, rows)  # type: ignore[attr-defined]
     events = [
         (f"product.{status}", row | {"id": id_}, ())
         for row, (status, id_) in zip(rows, written, strict=True)
     ]
-    await fastbulk.emit(session, tables.outbox, events)
-    return fastbulk.result(batch, dict(zip(indices, written, strict=True)))
+    await emit_many(session, tables.outbox, events)
+    return batch.response(dict(zip(indices, written, strict=True)))
 
 
 async def _emit(session: AsyncSession, type: str, product: Product, actor: str) -> None:
