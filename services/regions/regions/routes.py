@@ -98,8 +98,8 @@ async def bulk_upsert_regions(
 async def get_region(
     region_id: UUID, session: SessionDep, _: Reader, response: Response
 ) -> RegionPublic:
-    region = await service.get(session, region_id)
-    set_etag(response, region.version)
+    region = await service.read(session, region_id)
+    set_etag(response, region["version"])
     return RegionPublic.model_validate(region)
 
 
