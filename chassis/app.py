@@ -12,7 +12,7 @@ from fastapi.routing import APIRoute
 
 from chassis.auth import IdentityMiddleware
 from chassis.db import Database
-from chassis.errors import Problem, install_problem_handlers, no_nul_in_query
+from chassis.errors import Problem, install_problem_handlers, no_nul_in_query, problem_responses
 from chassis.health import health_router
 from chassis.idempotency import IdempotencyMiddleware
 from chassis.identity import TokenVerifier
@@ -33,6 +33,11 @@ class ServiceSpec:
     routers: Sequence[APIRouter]
     tables: ChassisTables
     migrations: Path
+
+
+def resource_router(prefix: str, tag: str) -> APIRouter:
+    """A router for one collection: every route on it declares the 401, 403 and 422 problems."""
+    return APIRouter(prefix=prefix, tags=[tag], responses=problem_responses(401, 403, 422))
 
 
 def operation_id(route: APIRoute) -> str:

@@ -1,6 +1,8 @@
 """ETags from row versions, and the If-Match rule for updates (428 without it, 412 when stale)."""
 
-from fastapi import Response
+from typing import Annotated
+
+from fastapi import Header, Response
 
 from chassis.errors import PreconditionFailed, PreconditionRequired
 
@@ -24,3 +26,6 @@ def check_if_match(if_match: str | None, version: int) -> None:
         raise PreconditionFailed(
             "The record has changed since it was read; fetch it again.", current_etag=current
         )
+
+
+IfMatch = Annotated[str | None, Header(description="The ETag of the version being changed")]

@@ -6,7 +6,6 @@ from decimal import Decimal
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import Header
 from pydantic import AfterValidator, Field
 from pydantic_core import to_jsonable_python
 from sqlalchemy import exists, select
@@ -21,7 +20,6 @@ from services.dealers.models import Dealer
 
 Reader = Annotated[Principal, require_scopes("dealers:read")]
 Writer = Annotated[Principal, require_scopes("dealers:write")]
-IfMatch = Annotated[str | None, Header(description="The ETag of the version being changed")]
 CENT = Decimal("0.01")
 
 

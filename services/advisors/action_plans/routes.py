@@ -2,8 +2,9 @@
 
 from uuid import UUID
 
-from fastapi import APIRouter, Response, status
+from fastapi import Response, status
 
+from chassis.app import resource_router
 from chassis.db import SessionDep
 from chassis.errors import problem_responses
 from chassis.etag import check_if_match, set_etag
@@ -19,9 +20,7 @@ from services.advisors.action_plans.schemas import (
 from services.advisors.common import IfMatch, Reader, Writer
 from services.advisors.models import PlanKind, PlanStatus
 
-router = APIRouter(
-    prefix="/v1/action-plans", tags=["action-plans"], responses=problem_responses(401, 403, 422)
-)
+router = resource_router("/v1/action-plans", "action-plans")
 STEP = problem_responses(404, 409, 412, 428)
 
 

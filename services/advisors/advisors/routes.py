@@ -3,8 +3,9 @@
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Header, Response, status
+from fastapi import Header, Response, status
 
+from chassis.app import resource_router
 from chassis.bulk import BulkResult
 from chassis.db import SessionDep
 from chassis.errors import problem_responses
@@ -21,9 +22,7 @@ from services.advisors.advisors.schemas import (
 )
 from services.advisors.models import AdvisorLevel, AdvisorRole, AdvisorStatus
 
-router = APIRouter(
-    prefix="/v1/advisors", tags=["advisors"], responses=problem_responses(401, 403, 422)
-)
+router = resource_router("/v1/advisors", "advisors")
 Reader = Annotated[Principal, require_scopes("advisors:read")]
 Writer = Annotated[Principal, require_scopes("advisors:write")]
 IfMatch = Annotated[str | None, Header(description="The ETag of the version being changed")]

@@ -3,8 +3,9 @@
 from datetime import date
 from uuid import UUID
 
-from fastapi import APIRouter, Response, status
+from fastapi import Response, status
 
+from chassis.app import resource_router
 from chassis.db import SessionDep
 from chassis.errors import problem_responses
 from chassis.etag import check_if_match, set_etag
@@ -20,9 +21,7 @@ from services.advisors.assignments.schemas import (
 from services.advisors.common import IfMatch, Reader, Writer
 from services.advisors.models import AccountKind
 
-router = APIRouter(
-    prefix="/v1/assignments", tags=["assignments"], responses=problem_responses(401, 403, 422)
-)
+router = resource_router("/v1/assignments", "assignments")
 
 
 @router.get(

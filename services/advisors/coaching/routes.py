@@ -2,8 +2,9 @@
 
 from uuid import UUID
 
-from fastapi import APIRouter, Response, status
+from fastapi import Response, status
 
+from chassis.app import resource_router
 from chassis.db import SessionDep
 from chassis.errors import problem_responses
 from chassis.etag import check_if_match, set_etag
@@ -22,11 +23,7 @@ from services.advisors.coaching.schemas import (
 from services.advisors.common import IfMatch, Reader, Writer
 from services.advisors.models import ActionStatus, CoachingAction, CoachingRole, CoachingSession
 
-router = APIRouter(
-    prefix="/v1/coaching-sessions",
-    tags=["coaching-sessions"],
-    responses=problem_responses(401, 403, 422),
-)
+router = resource_router("/v1/coaching-sessions", "coaching-sessions")
 
 
 @router.get(

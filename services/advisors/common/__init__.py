@@ -6,12 +6,12 @@ from datetime import UTC, datetime
 from typing import Annotated, Any, TypeVar
 from uuid import UUID
 
-from fastapi import Header
 from pydantic import BaseModel
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from chassis.errors import NotFound, field_error
+from chassis.etag import IfMatch
 from chassis.identity import Principal, require_scopes
 from chassis.outbox import emit
 from chassis.pagination import paginate
@@ -20,7 +20,6 @@ from services.advisors.models import tables
 T = TypeVar("T")
 Reader = Annotated[Principal, require_scopes("advisors:read")]
 Writer = Annotated[Principal, require_scopes("advisors:write")]
-IfMatch = Annotated[str | None, Header(description="The ETag of the version being changed")]
 
 
 async def fetch(session: AsyncSession, model: type[T], id_: UUID, what: str) -> T:
@@ -79,3 +78,6 @@ def aware(value: datetime | None, name: str) -> datetime | None:
     if value is not None and value.tzinfo is None:
         raise field_error(f"#/{name}", "must be an ISO 8601 date-time with a time zone")
     return value
+
+
+__all__ = ["IfMatch"]

@@ -3,8 +3,9 @@
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import Query, Response, status
 
+from chassis.app import resource_router
 from chassis.db import SessionDep
 from chassis.errors import problem_responses
 from chassis.etag import check_if_match, set_etag
@@ -20,9 +21,7 @@ from services.advisors.deviations.schemas import (
 )
 from services.advisors.models import CorrectiveAction, DeviationStatus
 
-router = APIRouter(
-    prefix="/v1/deviations", tags=["deviations"], responses=problem_responses(401, 403, 422)
-)
+router = resource_router("/v1/deviations", "deviations")
 
 
 @router.get(

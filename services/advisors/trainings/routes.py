@@ -5,8 +5,9 @@ from datetime import date
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import Query, Response, status
 
+from chassis.app import resource_router
 from chassis.db import SessionDep
 from chassis.errors import problem_responses
 from chassis.etag import check_if_match, set_etag
@@ -31,9 +32,7 @@ from services.advisors.trainings.schemas import (
     TrainingResult,
 )
 
-router = APIRouter(
-    prefix="/v1/trainings", tags=["trainings"], responses=problem_responses(401, 403, 422)
-)
+router = resource_router("/v1/trainings", "trainings")
 
 
 @router.get("", response_model=CoursePage, summary="List courses", operation_id="trainings_list")

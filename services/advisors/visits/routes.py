@@ -3,8 +3,9 @@
 from datetime import date
 from uuid import UUID
 
-from fastapi import APIRouter, Response, status
+from fastapi import Response, status
 
+from chassis.app import resource_router
 from chassis.db import SessionDep
 from chassis.errors import problem_responses
 from chassis.etag import check_if_match, set_etag
@@ -22,7 +23,7 @@ from services.advisors.visits.schemas import (
     VisitUpdate,
 )
 
-router = APIRouter(prefix="/v1/visits", tags=["visits"], responses=problem_responses(401, 403, 422))
+router = resource_router("/v1/visits", "visits")
 
 
 @router.get("", response_model=VisitPage, summary="List visits", operation_id="visits_list")

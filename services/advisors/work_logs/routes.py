@@ -4,8 +4,9 @@ from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import Query, Response, status
 
+from chassis.app import resource_router
 from chassis.db import SessionDep
 from chassis.errors import problem_responses
 from chassis.etag import check_if_match, set_etag
@@ -22,9 +23,7 @@ from services.advisors.work_logs.schemas import (
     WorkLogUpdate,
 )
 
-router = APIRouter(
-    prefix="/v1/work-logs", tags=["work-logs"], responses=problem_responses(401, 403, 422)
-)
+router = resource_router("/v1/work-logs", "work-logs")
 PeriodQuery = Annotated[str, Query(pattern=PERIOD_RE, description="A month as YYYY-MM")]
 
 

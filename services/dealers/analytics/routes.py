@@ -3,10 +3,10 @@
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
+from chassis.app import resource_router
 from chassis.db import SessionDep
-from chassis.errors import problem_responses
 from chassis.types import PERIOD_RE
 from services.dealers.analytics import service
 from services.dealers.analytics.schemas import (
@@ -18,11 +18,7 @@ from services.dealers.analytics.schemas import (
 )
 from services.dealers.common import Reader
 
-router = APIRouter(
-    prefix="/v1/network-analytics",
-    tags=["network-analytics"],
-    responses=problem_responses(401, 403, 422),
-)
+router = resource_router("/v1/network-analytics", "network-analytics")
 PeriodQuery = Annotated[str | None, Query(pattern=PERIOD_RE, description="YYYY-MM")]
 
 

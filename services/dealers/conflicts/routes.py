@@ -2,13 +2,14 @@
 
 from uuid import UUID
 
-from fastapi import APIRouter, Response, status
+from fastapi import Response, status
 
+from chassis.app import resource_router
 from chassis.db import SessionDep
 from chassis.errors import problem_responses
-from chassis.etag import check_if_match, set_etag
+from chassis.etag import IfMatch, check_if_match, set_etag
 from chassis.pagination import Cursor, Limit
-from services.dealers.common import IfMatch, Reader, Writer
+from services.dealers.common import Reader, Writer
 from services.dealers.conflicts import service
 from services.dealers.conflicts.schemas import (
     ConflictCreate,
@@ -18,9 +19,7 @@ from services.dealers.conflicts.schemas import (
 )
 from services.dealers.models import ConflictStatus, ConflictType
 
-router = APIRouter(
-    prefix="/v1/conflicts", tags=["conflicts"], responses=problem_responses(401, 403, 422)
-)
+router = resource_router("/v1/conflicts", "conflicts")
 
 
 @router.get(

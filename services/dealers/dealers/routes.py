@@ -2,14 +2,15 @@
 
 from uuid import UUID
 
-from fastapi import APIRouter, Response, status
+from fastapi import Response, status
 
+from chassis.app import resource_router
 from chassis.bulk import BulkRequest, BulkResult
 from chassis.db import SessionDep
 from chassis.errors import Forbidden, problem_responses
-from chassis.etag import check_if_match, set_etag
+from chassis.etag import IfMatch, check_if_match, set_etag
 from chassis.pagination import Cursor, Limit
-from services.dealers.common import IfMatch, Reader, Writer
+from services.dealers.common import Reader, Writer
 from services.dealers.dealers import lifecycle, service
 from services.dealers.dealers.schemas import (
     DealerCreate,
@@ -22,9 +23,7 @@ from services.dealers.dealers.schemas import (
 )
 from services.dealers.models import DealerTier, LifecycleStage
 
-router = APIRouter(
-    prefix="/v1/dealers", tags=["dealers"], responses=problem_responses(401, 403, 422)
-)
+router = resource_router("/v1/dealers", "dealers")
 
 
 @router.get("", response_model=DealerPage, summary="List dealers", operation_id="dealers_list")

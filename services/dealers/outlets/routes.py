@@ -2,14 +2,15 @@
 
 from uuid import UUID
 
-from fastapi import APIRouter, Response, status
+from fastapi import Response, status
 
+from chassis.app import resource_router
 from chassis.bulk import BulkRequest, BulkResult
 from chassis.db import SessionDep
 from chassis.errors import problem_responses
-from chassis.etag import check_if_match, set_etag
+from chassis.etag import IfMatch, check_if_match, set_etag
 from chassis.pagination import Cursor, Limit
-from services.dealers.common import IfMatch, Reader, Writer
+from services.dealers.common import Reader, Writer
 from services.dealers.models import OutletGrade, OutletStatus, OutletType
 from services.dealers.outlets import service
 from services.dealers.outlets.schemas import (
@@ -22,9 +23,7 @@ from services.dealers.outlets.schemas import (
     OutletUpdate,
 )
 
-router = APIRouter(
-    prefix="/v1/outlets", tags=["outlets"], responses=problem_responses(401, 403, 422)
-)
+router = resource_router("/v1/outlets", "outlets")
 
 
 @router.get("", response_model=OutletPage, summary="List outlets", operation_id="outlets_list")

@@ -2,14 +2,15 @@
 
 from uuid import UUID
 
-from fastapi import APIRouter, Response, status
+from fastapi import Response, status
 
+from chassis.app import resource_router
 from chassis.bulk import BulkRequest, BulkResult
 from chassis.db import SessionDep
 from chassis.errors import problem_responses
-from chassis.etag import check_if_match, set_etag
+from chassis.etag import IfMatch, check_if_match, set_etag
 from chassis.pagination import Cursor, Limit
-from services.dealers.common import IfMatch, Reader, Writer
+from services.dealers.common import Reader, Writer
 from services.dealers.products import service
 from services.dealers.products.schemas import (
     ProductCreate,
@@ -18,9 +19,7 @@ from services.dealers.products.schemas import (
     ProductUpdate,
 )
 
-router = APIRouter(
-    prefix="/v1/products", tags=["products"], responses=problem_responses(401, 403, 422)
-)
+router = resource_router("/v1/products", "products")
 
 
 @router.get("", response_model=ProductPage, summary="List products", operation_id="products_list")

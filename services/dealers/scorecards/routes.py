@@ -3,14 +3,15 @@
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import Query, Response, status
 
+from chassis.app import resource_router
 from chassis.db import SessionDep
 from chassis.errors import problem_responses
-from chassis.etag import check_if_match, set_etag
+from chassis.etag import IfMatch, check_if_match, set_etag
 from chassis.pagination import Cursor, Limit
 from chassis.types import PERIOD_RE
-from services.dealers.common import IfMatch, Reader, Writer
+from services.dealers.common import Reader, Writer
 from services.dealers.dealers import service as dealers_service
 from services.dealers.models import Direction
 from services.dealers.scorecards import service
@@ -26,16 +27,8 @@ from services.dealers.scorecards.schemas import (
     Trend,
 )
 
-templates = APIRouter(
-    prefix="/v1/scorecard-templates",
-    tags=["scorecard-templates"],
-    responses=problem_responses(401, 403, 422),
-)
-evaluations = APIRouter(
-    prefix="/v1/scorecard-evaluations",
-    tags=["scorecard-evaluations"],
-    responses=problem_responses(401, 403, 422),
-)
+templates = resource_router("/v1/scorecard-templates", "scorecard-templates")
+evaluations = resource_router("/v1/scorecard-evaluations", "scorecard-evaluations")
 PeriodQuery = Annotated[str | None, Query(pattern=PERIOD_RE)]
 
 

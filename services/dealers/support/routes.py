@@ -4,13 +4,14 @@ from datetime import date
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import Query, Response, status
 
+from chassis.app import resource_router
 from chassis.db import SessionDep
 from chassis.errors import problem_responses
-from chassis.etag import check_if_match, set_etag
+from chassis.etag import IfMatch, check_if_match, set_etag
 from chassis.pagination import Cursor, Limit
-from services.dealers.common import IfMatch, Reader, Writer
+from services.dealers.common import Reader, Writer
 from services.dealers.models import ActivityType, Flow
 from services.dealers.support import service
 from services.dealers.support.schemas import (
@@ -21,11 +22,7 @@ from services.dealers.support.schemas import (
     SupportSummary,
 )
 
-router = APIRouter(
-    prefix="/v1/support-activities",
-    tags=["support-activities"],
-    responses=problem_responses(401, 403, 422),
-)
+router = resource_router("/v1/support-activities", "support-activities")
 From = Annotated[date | None, Query(alias="from", description="First day, YYYY-MM-DD")]
 To = Annotated[date | None, Query(alias="to", description="Last day, YYYY-MM-DD")]
 
