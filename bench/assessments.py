@@ -11,6 +11,13 @@ Needs PostgreSQL at --pg-url (trust auth); it drops and creates the database ars
 Target: the assessment of all 500 advisors in at most 2 s.
 """
 
+import sys
+from pathlib import Path
+
+# `python bench/<name>.py` puts bench/ first on the path, where `gateway` would be this script:
+# import from the repository root instead.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
 import argparse
 import asyncio
 import random

@@ -16,19 +16,24 @@ Needs PostgreSQL at --pg-url (trust auth; it drops and creates the databases ars
 Redis at --redis-url. See bench/README.md.
 """
 
+import sys
+from pathlib import Path
+
+# `python bench/<name>.py` puts bench/ first on the path, where `gateway` would be this script:
+# import from the repository root instead.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
 import argparse
 import asyncio
 import json
 import os
 import statistics
 import subprocess
-import sys
 import tempfile
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 
 import asyncpg
 import httpx

@@ -9,6 +9,13 @@ It drops and creates the databases ars_bench_outlets_*; the gateway runs in dev-
 staff principal with every scope) with rate limits lifted. Target: ≥ 20,000 items/s.
 """
 
+import sys
+from pathlib import Path
+
+# `python bench/<name>.py` puts bench/ first on the path, where `gateway` would be this script:
+# import from the repository root instead.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
 import argparse
 import asyncio
 import time

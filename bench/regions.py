@@ -15,17 +15,22 @@ Prints the medians and the ratios to `get`. Target: rollup ≤ 10× get.
 Drops and creates the database ars_bench_regions.
 """
 
+import sys
+from pathlib import Path
+
+# `python bench/<name>.py` puts bench/ first on the path, where `gateway` would be this script:
+# import from the repository root instead.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
 import argparse
 import asyncio
 import random
 import statistics
-import sys
 import tempfile
 import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
-from pathlib import Path
 from uuid import UUID
 
 import asyncpg
