@@ -10,7 +10,10 @@ from services.dealers.models import tables
 from services.dealers.outlets.routes import router as outlets_router
 from services.dealers.products.routes import router as products_router
 from services.dealers.scorecards.routes import evaluations, templates
+from services.dealers.sellout.routes import router as sell_out_router
 from services.dealers.settings import MIGRATIONS, DealersSettings
+from services.dealers.stock.routes import positions as stock_positions
+from services.dealers.stock.routes import reports as stock_reports
 from services.dealers.support.routes import router as support_router
 
 SPEC = ServiceSpec(
@@ -29,6 +32,9 @@ SPEC = ServiceSpec(
         evaluations,
         conflicts_router,
         analytics_router,
+        stock_reports,
+        stock_positions,
+        sell_out_router,
     ],
     tables=tables,
     migrations=MIGRATIONS,

@@ -1,22 +1,25 @@
 """What the dealers service's resource areas share: scoped callers, If-Match, uniqueness checks,
 strict field types and bulk plumbing. (Generic parts belong in the chassis one day.)"""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Generic
 from uuid import UUID
 
 from pydantic import AfterValidator, Field
 from pydantic_core import to_jsonable_python
-from sqlalchemy import exists, select
+from sqlalchemy import Table, exists, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from chassis.bulk import Batch
+from chassis.bulk import Batch, BulkRequest, M, is_postgres, matching
 from chassis.errors import Conflict, FieldError
 from chassis.identity import Principal, require_scopes
 from chassis.validators import gtin_problem, is_mobile, uscc_problem
-from services.dealers.models import Dealer
+from services.dealers.models import Dealer, LocationType, Outlet, Product
 
 Reader = Annotated[Principal, require_scopes("dealers:read")]
 Writer = Annotated[Principal, require_scopes("dealers:write")]
@@ -120,3 +123,60 @@ async def known_dealers(
         return set()
     rows = await session.scalars(select(col(Dealer.id)).where(col(Dealer.id).in_(wanted)))
     return set(rows.all())
+
+
+MAX_LINES = 5000
+
+
+class LineBulkRequest(BulkRequest[M], Generic[M]):
+    """`{"items": [...]}` of up to 5,000 report lines, each checked on its own."""
+
+    items: list[dict[str, Any]] = Field(min_length=1, max_length=MAX_LINES)
+
+
+@dataclass(frozen=True)
+class Location:
+    type: LocationType
+    dealer_id: UUID
+    region_id: UUID
+
+
+async def locations(
+    session: AsyncSession, ids: Iterable[UUID], caller: Principal
+) -> dict[UUID, Location]:
+    """The locations among `ids` (a dealer's warehouse by the dealer's id, or an outlet) that
+    exist and that the caller may act for."""
+    wanted = list(set(ids))
+    if not wanted:
+        return {}
+    found: dict[UUID, Location] = {}
+    outlets = select(col(Outlet.id), col(Outlet.dealer_id), col(Outlet.region_id)).where(
+        matching(session, col(Outlet.id), wanted)
+    )
+    for id_, dealer, region in (await session.execute(outlets)).all():
+        found[id_] = Location(LocationType.outlet, dealer, region)
+    dealers = select(col(Dealer.id), col(Dealer.region_id)).where(
+        matching(session, col(Dealer.id), wanted)
+    )
+    for id_, region in (await session.execute(dealers)).all():
+        found[id_] = Location(LocationType.dealer, id_, region)
+    return {k: v for k, v in found.items() if caller.can_act_for(v.dealer_id)}
+
+
+async def known_products(session: AsyncSession, ids: Iterable[UUID]) -> set[UUID]:
+    wanted = list(set(ids))
+    if not wanted:
+        return set()
+    stmt = select(col(Product.id)).where(matching(session, col(Product.id), wanted))
+    return set((await session.scalars(stmt)).all())
+
+
+def dialect_insert(session: AsyncSession, table: Table) -> Any:
+    """An INSERT that knows ON CONFLICT on either database."""
+    return pg_insert(table) if is_postgres(session) else sqlite_insert(table)
+
+
+def chunks(rows: list[dict[str, Any]], size: int = 1000) -> Iterator[list[dict[str, Any]]]:
+    """Rows in slices small enough for the drivers' bind-parameter limits."""
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]

@@ -18,6 +18,12 @@ from services.dealers.models.outlet import (
 )
 from services.dealers.models.product import Product
 from services.dealers.models.scorecard import Direction, ScorecardEvaluation, ScorecardTemplate
+from services.dealers.models.stock import (
+    LocationType,
+    SellOutReport,
+    StockPosition,
+    StockReport,
+)
 from services.dealers.models.support import ACTIVITY_TYPES, ActivityType, Flow, SupportActivity
 
 __all__ = [
@@ -34,6 +40,7 @@ __all__ = [
     "Direction",
     "Flow",
     "LifecycleStage",
+    "LocationType",
     "Outlet",
     "OutletGrade",
     "OutletMove",
@@ -42,7 +49,10 @@ __all__ = [
     "Product",
     "ScorecardEvaluation",
     "ScorecardTemplate",
+    "SellOutReport",
     "StageTransition",
+    "StockPosition",
+    "StockReport",
     "SupportActivity",
     "metadata",
     "tables",

@@ -1,0 +1,1 @@
+"""Sell-out: quantity and amount sold per location, product and day."""

@@ -1,0 +1,1 @@
+"""Stock reports and the current stock positions they make."""

@@ -1,0 +1,62 @@
+"""`/v1/sell-out-reports`: a resend of the same (location, product, day) replaces the figure."""
+
+import httpx
+
+from tests.api import listed
+from tests.dealers.helpers import partner, unknown_id
+from tests.dealers.stock_helpers import SELL_OUT, network, post_lines, sale
+
+
+async def test_a_resend_replaces_the_figure(dealers: httpx.AsyncClient) -> None:
+    net = await network(dealers)
+    first = await post_lines(dealers, SELL_OUT, [sale(net, "2026-11-20", 5)])
+    again = await post_lines(dealers, SELL_OUT, [sale(net, "2026-11-20", 7, amount="71.50")])
+    assert again["items"][0]["status"] == "updated"
+    assert again["items"][0]["id"] == first["items"][0]["id"]
+    [line] = await listed(dealers, "/v1/sell-out-reports")
+    assert (line["quantity"], line["amount"], line["version"]) == (7, "71.50", 2)
+    assert line["region_id"] == net["outlet"]["region_id"]
+
+
+async def test_days_filter(dealers: httpx.AsyncClient) -> None:
+    net = await network(dealers)
+    days = [sale(net, f"2026-11-{d:02d}", d) for d in range(1, 11)]
+    assert (await post_lines(dealers, SELL_OUT, days))["created"] == 10
+    got = await listed(dealers, "/v1/sell-out-reports", day_from="2026-11-03", day_to="2026-11-05")
+    assert [g["quantity"] for g in got] == [3, 4, 5]
+
+
+async def test_bad_lines_write_nothing(dealers: httpx.AsyncClient) -> None:
+    net = await network(dealers)
+    result = await post_lines(
+        dealers,
+        SELL_OUT,
+        [
+            sale(net, "2026-11-20", 1, amount="1.234"),
+            sale(net, "2026-11-31", 1),
+            sale(net, "2026-11-20", 1, location_id=unknown_id()),
+            sale(net, "2026-11-20", 1, product_id=unknown_id()),
+            sale(net, "2026-11-20", 1) | {"quantity": True},
+            sale(net, "2026-11-21", 1),
+            sale(net, "2026-11-21", 2),
+        ],
+    )
+    errors = {i["index"]: [e["pointer"] for e in i["errors"] or []] for i in result["items"]}
+    assert errors[0] == ["#/amount"] and errors[1] == ["#/day"]
+    assert errors[2] == ["#/location_id"] and errors[3] == ["#/product_id"]
+    assert errors[4] == ["#/quantity"] and errors[6] == ["#/day"]
+    assert (result["created"], result["invalid"]) == (1, 6)
+    [line] = await listed(dealers, "/v1/sell-out-reports")
+    assert (line["day"], line["quantity"]) == ("2026-11-21", 1)
+
+
+async def test_partners_report_only_for_their_own(dealers: httpx.AsyncClient) -> None:
+    mine, theirs = await network(dealers, 1), await network(dealers, 2)
+    headers = partner(mine["dealer"])
+    lines = [sale(mine, "2026-11-20", 1), sale(theirs, "2026-11-20", 1)]
+    result = await post_lines(dealers, SELL_OUT, lines, headers=headers)
+    assert [i["status"] for i in result["items"]] == ["created", "invalid"]
+    await post_lines(dealers, SELL_OUT, [sale(theirs, "2026-11-21", 1)])
+    seen = (await dealers.get("/v1/sell-out-reports", headers=headers)).json()["items"]
+    assert [s["location_id"] for s in seen] == [mine["outlet"]["id"]]
+    assert len(await listed(dealers, "/v1/sell-out-reports")) == 2

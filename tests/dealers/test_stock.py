@@ -1,0 +1,106 @@
+"""`/v1/stock-reports` and `/v1/stock-positions`: idempotent per (location, product, as_of), the
+newest line is the position, per-line errors, partner isolation."""
+
+import httpx
+
+from tests.api import listed
+from tests.dealers.helpers import feed, partner, unknown_id
+from tests.dealers.stock_helpers import STOCK, network, post_lines, stock_line
+
+
+async def test_a_resend_changes_nothing(dealers: httpx.AsyncClient) -> None:
+    net = await network(dealers)
+    first = await post_lines(dealers, STOCK, [stock_line(net)])
+    assert first["created"] == 1
+    again = await post_lines(dealers, STOCK, [stock_line(net, as_of="2026-11-20T00:00:00Z")])
+    assert (again["created"], again["updated"], again["invalid"]) == (0, 1, 0)
+    assert again["items"][0]["id"] == first["items"][0]["id"]
+    assert len(await listed(dealers, "/v1/stock-reports")) == 1
+    other = await post_lines(dealers, STOCK, [stock_line(net, on_hand=9)])
+    assert other["items"][0]["errors"][0]["pointer"] == "#/on_hand"
+    assert len(await listed(dealers, "/v1/stock-reports")) == 1
+
+
+async def test_the_newest_line_is_the_position(dealers: httpx.AsyncClient) -> None:
+    net = await network(dealers)
+    lines = [
+        stock_line(net, as_of="2026-11-21T00:00:00Z", on_hand=0, in_transit=5),
+        stock_line(net, as_of="2026-11-20T00:00:00Z", on_hand=7),
+    ]
+    await post_lines(dealers, STOCK, lines)
+    await post_lines(dealers, STOCK, [stock_line(net, as_of="2026-11-19T00:00:00Z", on_hand=3)])
+    [position] = await listed(dealers, "/v1/stock-positions")
+    assert (position["on_hand"], position["in_transit"]) == (0, 5)
+    assert position["dealer_id"] == net["dealer"]["id"]
+    assert position["location_type"] == "outlet"
+    assert position["as_of"].startswith("2026-11-21")
+    assert len(await listed(dealers, "/v1/stock-reports")) == 3
+    out = await listed(dealers, "/v1/stock-positions", out_of_stock="true")
+    assert [p["id"] for p in out] == [position["id"]]
+    assert await listed(dealers, "/v1/stock-positions", out_of_stock="false") == []
+    assert await listed(dealers, "/v1/stock-positions", product_id=unknown_id()) == []
+
+
+async def test_a_dealer_warehouse_is_a_location(dealers: httpx.AsyncClient) -> None:
+    net = await network(dealers)
+    await post_lines(dealers, STOCK, [stock_line(net, location_id=net["dealer"]["id"])])
+    [position] = await listed(dealers, "/v1/stock-positions", dealer_id=net["dealer"]["id"])
+    assert position["location_type"] == "dealer"
+    assert position["region_id"] == net["dealer"]["region_id"]
+
+
+async def test_bad_lines_are_refused_one_by_one(dealers: httpx.AsyncClient) -> None:
+    net = await network(dealers)
+    result = await post_lines(
+        dealers,
+        STOCK,
+        [
+            stock_line(net),
+            stock_line(net, location_id=unknown_id(), as_of="2026-11-21T00:00:00Z"),
+            stock_line(net, product_id=unknown_id()),
+            stock_line(net, on_hand=-1),
+            stock_line(net, on_hand="3"),
+            stock_line(net, as_of="2026-11-20 08:00"),
+        ],
+    )
+    assert (result["created"], result["invalid"]) == (1, 5)
+    errors = {i["index"]: [e["pointer"] for e in i["errors"] or []] for i in result["items"]}
+    assert errors[1] == ["#/location_id"] and errors[2] == ["#/product_id"]
+    assert errors[3] == ["#/on_hand"] and errors[4] == ["#/on_hand"] and errors[5] == ["#/as_of"]
+    assert len(await listed(dealers, "/v1/stock-reports")) == 1
+
+
+async def test_too_many_lines_are_refused_whole(dealers: httpx.AsyncClient) -> None:
+    net = await network(dealers)
+    r = await dealers.post(STOCK, json={"items": [stock_line(net)] * 5001})
+    assert r.status_code == 422
+    assert await listed(dealers, "/v1/stock-reports") == []
+
+
+async def test_partners_report_and_read_only_their_own(dealers: httpx.AsyncClient) -> None:
+    mine, theirs = await network(dealers, 1), await network(dealers, 2)
+    headers = partner(mine["dealer"])
+    result = await post_lines(
+        dealers, STOCK, [stock_line(mine), stock_line(theirs)], headers=headers
+    )
+    assert [i["status"] for i in result["items"]] == ["created", "invalid"]
+    assert result["items"][1]["errors"][0]["pointer"] == "#/location_id"
+    await post_lines(dealers, STOCK, [stock_line(theirs)])
+    seen = (await dealers.get("/v1/stock-positions", headers=headers)).json()["items"]
+    assert [p["location_id"] for p in seen] == [mine["outlet"]["id"]]
+    reports = (await dealers.get("/v1/stock-reports", headers=headers)).json()["items"]
+    assert [p["location_id"] for p in reports] == [mine["outlet"]["id"]]
+    assert len(await listed(dealers, "/v1/stock-positions")) == 2
+
+
+async def test_events_name_the_dealer(dealers_committed: httpx.AsyncClient) -> None:
+    client = dealers_committed
+    net = await network(client)
+    lines = [stock_line(net, on_hand=0), stock_line(net, as_of="2026-11-19T00:00:00Z")]
+    await post_lines(client, STOCK, lines)
+    await post_lines(client, STOCK, lines)
+    reported = await feed(client, "/v1/dealer-events", 2, type="stock.reported")
+    assert len(reported["items"]) == 2
+    assert all(e["dealer_ids"] == [net["dealer"]["id"]] for e in reported["items"])
+    [out] = (await feed(client, "/v1/dealer-events", 1, type="stock.out"))["items"]
+    assert out["data"]["location_id"] == net["outlet"]["id"]
