@@ -9,6 +9,8 @@ from services.dealers.dealers.routes import router as dealers_router
 from services.dealers.models import tables
 from services.dealers.outlets.routes import router as outlets_router
 from services.dealers.products.routes import router as products_router
+from services.dealers.replenishment.routes import policies as replenishment_policies
+from services.dealers.replenishment.routes import proposals as replenishment_proposals
 from services.dealers.scorecards.routes import evaluations, templates
 from services.dealers.sellout.routes import router as sell_out_router
 from services.dealers.settings import MIGRATIONS, DealersSettings
@@ -35,6 +37,8 @@ SPEC = ServiceSpec(
         stock_reports,
         stock_positions,
         sell_out_router,
+        replenishment_policies,
+        replenishment_proposals,
     ],
     tables=tables,
     migrations=MIGRATIONS,

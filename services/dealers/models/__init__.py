@@ -17,6 +17,7 @@ from services.dealers.models.outlet import (
     OutletType,
 )
 from services.dealers.models.product import Product
+from services.dealers.models.replenishment import ReplenishmentPolicy, ReplenishmentProposal
 from services.dealers.models.scorecard import Direction, ScorecardEvaluation, ScorecardTemplate
 from services.dealers.models.stock import (
     LocationType,
@@ -47,6 +48,8 @@ __all__ = [
     "OutletStatus",
     "OutletType",
     "Product",
+    "ReplenishmentPolicy",
+    "ReplenishmentProposal",
     "ScorecardEvaluation",
     "ScorecardTemplate",
     "SellOutReport",

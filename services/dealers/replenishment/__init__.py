@@ -1,0 +1,1 @@
+"""Replenishment policies and the proposals computed from stock, sell-out and policy."""

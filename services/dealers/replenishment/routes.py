@@ -1,0 +1,152 @@
+"""HTTP routes of `/v1/replenishment-policies` and `/v1/replenishment-proposals`."""
+
+from uuid import UUID
+
+from fastapi import Response, status
+
+from chassis.app import resource_router
+from chassis.db import SessionDep
+from chassis.errors import problem_responses
+from chassis.etag import IfMatch, check_if_match, set_etag
+from chassis.pagination import Cursor, Limit
+from services.dealers.common import Reader, Writer
+from services.dealers.models import OutletGrade
+from services.dealers.replenishment import service
+from services.dealers.replenishment.schemas import (
+    ComputeRequest,
+    ComputeResult,
+    PolicyCreate,
+    PolicyPage,
+    PolicyPublic,
+    ProposalPage,
+    ProposalPublic,
+)
+
+policies = resource_router("/v1/replenishment-policies", "replenishment")
+proposals = resource_router("/v1/replenishment-proposals", "replenishment")
+
+
+@policies.get(
+    "",
+    response_model=PolicyPage,
+    summary="List replenishment policies",
+    operation_id="replenishment_policies_list",
+)
+async def list_policies(
+    session: SessionDep,
+    caller: Reader,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+    dealer_id: UUID | None = None,
+    location_id: UUID | None = None,
+    product_id: UUID | None = None,
+    outlet_grade: OutletGrade | None = None,
+) -> PolicyPage:
+    rows, next_cursor = await service.list_policies(
+        session,
+        caller=caller,
+        limit=limit,
+        cursor=cursor,
+        dealer_id=dealer_id,
+        location_id=location_id,
+        product_id=product_id,
+        outlet_grade=outlet_grade,
+    )
+    return PolicyPage(items=[PolicyPublic.model_validate(r) for r in rows], next_cursor=next_cursor)
+
+
+@policies.post(
+    "",
+    response_model=PolicyPublic,
+    status_code=status.HTTP_201_CREATED,
+    summary="Set the policy of a location and product, or the default of an outlet grade",
+    operation_id="replenishment_policies_create",
+    responses=problem_responses(409),
+)
+async def create_policy(
+    body: PolicyCreate, session: SessionDep, caller: Writer, response: Response
+) -> PolicyPublic:
+    policy = await service.create_policy(session, body, caller=caller)
+    set_etag(response, policy.version)
+    response.headers["Location"] = f"/v1/replenishment-policies/{policy.id}"
+    return PolicyPublic.model_validate(policy)
+
+
+@policies.get(
+    "/{policy_id}",
+    response_model=PolicyPublic,
+    summary="Get a replenishment policy",
+    operation_id="replenishment_policies_get",
+    responses=problem_responses(404),
+)
+async def get_policy(
+    policy_id: UUID, session: SessionDep, caller: Reader, response: Response
+) -> PolicyPublic:
+    policy = await service.get_policy(session, policy_id, caller=caller)
+    set_etag(response, policy.version)
+    return PolicyPublic.model_validate(policy)
+
+
+@policies.delete(
+    "/{policy_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Delete a replenishment policy",
+    operation_id="replenishment_policies_delete",
+    responses=problem_responses(404, 412, 428),
+)
+async def delete_policy(
+    policy_id: UUID, session: SessionDep, caller: Writer, if_match: IfMatch = None
+) -> Response:
+    policy = await service.get_policy(session, policy_id, caller=caller)
+    check_if_match(if_match, policy.version)
+    await service.delete_policy(session, policy)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@proposals.post(
+    "/compute",
+    response_model=ComputeResult,
+    summary="Compute and store proposals for a dealer, an outlet, a region or a product",
+    operation_id="replenishment_proposals_compute",
+)
+async def compute(body: ComputeRequest, session: SessionDep, caller: Writer) -> ComputeResult:
+    computation_id, rows = await service.compute(session, body, caller=caller)
+    items = [ProposalPublic.model_validate(r) for r in rows]
+    return ComputeResult(computation_id=computation_id, count=len(items), items=items)
+
+
+@proposals.get(
+    "",
+    response_model=ProposalPage,
+    summary="List stored replenishment proposals",
+    operation_id="replenishment_proposals_list",
+)
+async def list_proposals(
+    session: SessionDep,
+    caller: Reader,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+    computation_id: UUID | None = None,
+    dealer_id: UUID | None = None,
+    region_id: UUID | None = None,
+    location_id: UUID | None = None,
+    product_id: UUID | None = None,
+    reorder: bool | None = None,
+    stock_out: bool | None = None,
+) -> ProposalPage:
+    rows, next_cursor = await service.list_proposals(
+        session,
+        caller=caller,
+        limit=limit,
+        cursor=cursor,
+        computation_id=computation_id,
+        dealer_id=dealer_id,
+        region_id=region_id,
+        location_id=location_id,
+        product_id=product_id,
+        reorder=reorder,
+        stock_out=stock_out,
+    )
+    return ProposalPage(
+        items=[ProposalPublic.model_validate(r) for r in rows], next_cursor=next_cursor
+    )
