@@ -5,6 +5,7 @@ import httpx
 from tests.api import listed
 from tests.dealers.helpers import partner, unknown_id
 from tests.dealers.stock_helpers import SELL_OUT, network, post_lines, sale
+from tests.dealers.test_products import make as make_product
 
 
 async def test_a_resend_replaces_the_figure(dealers: httpx.AsyncClient) -> None:
@@ -60,3 +61,17 @@ async def test_partners_report_only_for_their_own(dealers: httpx.AsyncClient) ->
     seen = (await dealers.get("/v1/sell-out-reports", headers=headers)).json()["items"]
     assert [s["location_id"] for s in seen] == [mine["outlet"]["id"]]
     assert len(await listed(dealers, "/v1/sell-out-reports")) == 2
+
+
+async def test_five_thousand_lines_in_one_request(dealers: httpx.AsyncClient) -> None:
+    net = await network(dealers)
+    products = [net["product"]] + [await make_product(dealers, n) for n in range(2, 201)]
+    lines = [
+        sale(net, f"2026-10-{d:02d}", d, product_id=p["id"]) for p in products for d in range(1, 26)
+    ]
+    assert len(lines) == 5000
+    assert (await post_lines(dealers, SELL_OUT, lines))["created"] == 5000
+    again = await post_lines(dealers, SELL_OUT, [dict(line, quantity=1) for line in lines])
+    assert again["updated"] == 5000
+    sample = await listed(dealers, "/v1/sell-out-reports", product_id=products[-1]["id"])
+    assert {(s["quantity"], s["version"]) for s in sample} == {(1, 2)}

@@ -104,3 +104,46 @@ async def test_events_name_the_dealer(dealers_committed: httpx.AsyncClient) -> N
     assert all(e["dealer_ids"] == [net["dealer"]["id"]] for e in reported["items"])
     [out] = (await feed(client, "/v1/dealer-events", 1, type="stock.out"))["items"]
     assert out["data"]["location_id"] == net["outlet"]["id"]
+
+
+async def test_five_thousand_lines_in_one_request(dealers: httpx.AsyncClient) -> None:
+    net = await network(dealers)
+    lines = [
+        stock_line(net, as_of=f"2026-11-{1 + n // 1440:02d}T{n // 60 % 24:02d}:{n % 60:02d}:00Z")
+        for n in range(5000)
+    ]
+    assert (await post_lines(dealers, STOCK, lines))["created"] == 5000
+    assert (await post_lines(dealers, STOCK, lines))["updated"] == 5000
+    [position] = await listed(dealers, "/v1/stock-positions")
+    assert position["as_of"].startswith("2026-11-04T11:19")
+
+
+async def test_falling_to_the_reorder_point_is_an_event(
+    dealers_committed: httpx.AsyncClient,
+) -> None:
+    client = dealers_committed
+    net = await network(client)
+    sales = [
+        {
+            "location_id": net["outlet"]["id"],
+            "product_id": net["product"]["id"],
+            "day": f"2026-11-{d:02d}",
+            "quantity": 10,
+            "amount": "100.00",
+        }
+        for d in range(1, 29)
+    ]
+    await post_lines(client, "/v1/sell-out-reports/bulk", sales)
+    await post_lines(client, STOCK, [stock_line(net, on_hand=200, in_transit=0)])
+    r = await client.post(
+        "/v1/replenishment-proposals/compute",
+        json={"outlet_id": net["outlet"]["id"], "as_of": "2026-11-28"},
+    )
+    assert r.json()["items"][0]["reorder_point"] == 70  # built-in L = 7
+    late = stock_line(net, as_of="2026-11-28T08:00:00Z", on_hand=60, in_transit=5)
+    await post_lines(client, STOCK, [late])
+    [event] = (await feed(client, "/v1/dealer-events", 1, type="stock.below_reorder_point"))[
+        "items"
+    ]
+    assert event["dealer_ids"] == [net["dealer"]["id"]]
+    assert (event["data"]["on_hand"], event["data"]["reorder_point"]) == (60, "70.0000")
