@@ -1,6 +1,9 @@
 """`/v1/stock-reports` and `/v1/stock-positions`: idempotent per (location, product, as_of), the
 newest line is the position, per-line errors, partner isolation."""
 
+import asyncio
+from typing import Any
+
 import httpx
 
 from tests.api import listed
@@ -147,3 +150,20 @@ async def test_falling_to_the_reorder_point_is_an_event(
     ]
     assert event["dealer_ids"] == [net["dealer"]["id"]]
     assert (event["data"]["on_hand"], event["data"]["reorder_point"]) == (60, "70.0000")
+
+
+async def test_parallel_reports_lose_no_line(dealers_committed: httpx.AsyncClient) -> None:
+    client = dealers_committed
+    net = await network(client)
+
+    def lines(hour: int) -> list[dict[str, Any]]:
+        return [
+            stock_line(net, as_of=f"2026-11-{day:02d}T{hour:02d}:00:00Z", on_hand=hour)
+            for day in range(1, 21)
+        ]
+
+    results = await asyncio.gather(*(post_lines(client, STOCK, lines(h)) for h in range(8)))
+    assert all(r["created"] == 20 for r in results)
+    assert len(await listed(client, "/v1/stock-reports", product_id=net["product"]["id"])) == 160
+    [position] = await listed(client, "/v1/stock-positions", product_id=net["product"]["id"])
+    assert (position["on_hand"], position["as_of"][:13]) == (7, "2026-11-20T07")
