@@ -1,5 +1,6 @@
 """Fixtures shared by every test: backends, per-worker databases and per-test clients."""
 
+import os
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -11,7 +12,8 @@ from tests.harness import BACKENDS, SERVICES, Databases, committed, rolled_back
 
 @pytest.fixture(scope="session")
 def worker(worker_id: str) -> str:
-    return worker_id.replace("gw", "w")
+    """The worker's part of its database names; `TEST_DB_TAG` keeps two runs on one server apart."""
+    return os.environ.get("TEST_DB_TAG", "") + worker_id.replace("gw", "w")
 
 
 @pytest.fixture(scope="session")

@@ -50,6 +50,7 @@ class Outlet(Base, VersionedRecord, table=True):
     status: OutletStatus = Field(sa_type=String(20), nullable=False, index=True)
     joined_on: date | None = Field(default=None, sa_type=Date)
     closed_on: date | None = Field(default=None, sa_type=Date)
+    credit_limit: Decimal | None = Field(default=None, sa_type=Numeric(14, 2))
 
 
 class OutletMove(Base, table=True):

@@ -7,7 +7,7 @@ from uuid import UUID
 from pydantic import Field
 
 from chassis.pagination import Page
-from chassis.types import Date, Id, Lax, RequestModel, ResponseModel
+from chassis.types import Date, Id, Lax, Money, MoneyOut, RequestModel, ResponseModel
 from services.dealers.common import Code, Name, Text
 from services.dealers.models import OutletGrade, OutletStatus, OutletType
 
@@ -17,6 +17,10 @@ Status = Annotated[OutletStatus, Lax]
 Address = Annotated[str, Field(min_length=1, max_length=300)]
 Latitude = Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)]
 Longitude = Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)]
+CREDIT = (
+    "The credit its dealer extends on orders (open receivable + order value must stay within "
+    "it); none: the outlet's orders are not credit-checked"
+)
 
 
 class OutletCreate(RequestModel):
@@ -32,6 +36,7 @@ class OutletCreate(RequestModel):
     status: Status = OutletStatus.active
     joined_on: Date | None = None
     closed_on: Date | None = None
+    credit_limit: Money | None = Field(default=None, description=CREDIT)
 
 
 class OutletUpdate(RequestModel):
@@ -47,6 +52,7 @@ class OutletUpdate(RequestModel):
     status: Status | None = None
     joined_on: Date | None = None
     closed_on: Date | None = None
+    credit_limit: Money | None = Field(default=None, description=CREDIT)
 
 
 class OutletPublic(ResponseModel):
@@ -63,6 +69,7 @@ class OutletPublic(ResponseModel):
     status: OutletStatus
     joined_on: date | None
     closed_on: date | None
+    credit_limit: MoneyOut | None
     version: int
     created_at: datetime
     updated_at: datetime
