@@ -7,7 +7,10 @@ from services.dealers.analytics.routes import router as analytics_router
 from services.dealers.conflicts.routes import router as conflicts_router
 from services.dealers.dealers.routes import router as dealers_router
 from services.dealers.models import tables
+from services.dealers.orders.routes import router as orders_router
 from services.dealers.outlets.routes import router as outlets_router
+from services.dealers.payments.routes import payments as payments_router
+from services.dealers.payments.routes import receivables as receivables_router
 from services.dealers.products.routes import router as products_router
 from services.dealers.replenishment.routes import policies as replenishment_policies
 from services.dealers.replenishment.routes import proposals as replenishment_proposals
@@ -39,6 +42,9 @@ SPEC = ServiceSpec(
         sell_out_router,
         replenishment_policies,
         replenishment_proposals,
+        orders_router,
+        payments_router,
+        receivables_router,
     ],
     tables=tables,
     migrations=MIGRATIONS,

@@ -1,0 +1,172 @@
+"""HTTP routes of `/v1/orders`: create (an `Idempotency-Key` is required), read, change a
+draft, move along the lifecycle, and the history of moves."""
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import Header, Response, status
+
+from chassis.app import resource_router
+from chassis.db import SessionDep
+from chassis.errors import problem_responses
+from chassis.etag import IfMatch, check_if_match, set_etag
+from chassis.pagination import Cursor, Limit
+from services.dealers.common import Reader, Writer
+from services.dealers.models import OrderKind, OrderStatus
+from services.dealers.orders import service
+from services.dealers.orders.schemas import (
+    OrderCreate,
+    OrderPage,
+    OrderPublic,
+    OrderSummary,
+    OrderUpdate,
+    TransitionCreate,
+    TransitionPage,
+    TransitionPublic,
+)
+
+router = resource_router("/v1/orders", "orders")
+
+IdempotencyKey = Annotated[
+    str,
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=255,
+        description="Required: a retry with the same key and body answers the first result and "
+        "makes no second order",
+    ),
+]
+
+
+@router.get("", response_model=OrderPage, summary="List orders", operation_id="orders_list")
+async def list_orders(
+    session: SessionDep,
+    caller: Reader,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+    code: str | None = None,
+    dealer_id: UUID | None = None,
+    buyer_id: UUID | None = None,
+    region_id: UUID | None = None,
+    kind: OrderKind | None = None,
+    status: OrderStatus | None = None,
+    product_id: UUID | None = None,
+) -> OrderPage:
+    rows, next_cursor = await service.list_page(
+        session,
+        caller=caller,
+        limit=limit,
+        cursor=cursor,
+        code=code,
+        dealer_id=dealer_id,
+        buyer_id=buyer_id,
+        region_id=region_id,
+        kind=kind,
+        status=status,
+        product_id=product_id,
+    )
+    items = [
+        OrderSummary.model_validate(
+            service.columns(r) | {"open_amount": r.total_amount - r.paid_amount}
+        )
+        for r in rows
+    ]
+    return OrderPage(items=items, next_cursor=next_cursor)
+
+
+@router.post(
+    "",
+    response_model=OrderPublic,
+    status_code=status.HTTP_201_CREATED,
+    summary="Place a draft order, from free lines or from replenishment proposals",
+    operation_id="orders_create",
+    responses=problem_responses(409),
+)
+async def create_order(
+    body: OrderCreate,
+    session: SessionDep,
+    caller: Writer,
+    response: Response,
+    idempotency_key: IdempotencyKey,
+) -> OrderPublic:
+    order, lines = await service.create(session, body, caller=caller)
+    set_etag(response, order.version)
+    response.headers["Location"] = f"/v1/orders/{order.id}"
+    return service.public(order, lines)
+
+
+@router.get(
+    "/{order_id}",
+    response_model=OrderPublic,
+    summary="Get an order with its lines",
+    operation_id="orders_get",
+    responses=problem_responses(404),
+)
+async def get_order(
+    order_id: UUID, session: SessionDep, caller: Reader, response: Response
+) -> OrderPublic:
+    order = await service.get(session, order_id, caller=caller)
+    set_etag(response, order.version)
+    return service.public(order, await service.lines_of(session, order_id))
+
+
+@router.patch(
+    "/{order_id}",
+    response_model=OrderPublic,
+    summary="Change a draft order (its lines, code, terms or note)",
+    operation_id="orders_update",
+    responses=problem_responses(404, 409, 412, 428),
+)
+async def update_order(
+    order_id: UUID,
+    body: OrderUpdate,
+    session: SessionDep,
+    caller: Writer,
+    response: Response,
+    if_match: IfMatch = None,
+) -> OrderPublic:
+    order = await service.get(session, order_id, caller=caller, lock=True)
+    check_if_match(if_match, order.version)
+    lines = await service.update_draft(session, order, body, caller=caller)
+    set_etag(response, order.version)
+    return service.public(order, lines)
+
+
+@router.post(
+    "/{order_id}/transitions",
+    response_model=OrderPublic,
+    summary="Move an order: submit (checks credit), confirm, ship, deliver (into stock), cancel",
+    operation_id="orders_transitions_create",
+    responses=problem_responses(404, 409, 412),
+)
+async def move_order(
+    order_id: UUID,
+    body: TransitionCreate,
+    session: SessionDep,
+    caller: Writer,
+    response: Response,
+    if_match: IfMatch = None,
+) -> OrderPublic:
+    order, lines = await service.transition(
+        session, order_id, body, caller=caller, if_match=if_match
+    )
+    set_etag(response, order.version)
+    return service.public(order, lines)
+
+
+@router.get(
+    "/{order_id}/transitions",
+    response_model=TransitionPage,
+    summary="An order's moves, oldest first, with actor and time",
+    operation_id="orders_transitions_list",
+    responses=problem_responses(404),
+)
+async def list_moves(
+    order_id: UUID, session: SessionDep, caller: Reader, limit: Limit = 50, cursor: Cursor = None
+) -> TransitionPage:
+    await service.get(session, order_id, caller=caller)
+    rows, next_cursor = await service.history(session, order_id, limit=limit, cursor=cursor)
+    return TransitionPage(
+        items=[TransitionPublic.model_validate(r) for r in rows], next_cursor=next_cursor
+    )

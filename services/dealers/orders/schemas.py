@@ -1,0 +1,146 @@
+"""Request and response models for `/v1/orders` and an order's transitions."""
+
+from datetime import date, datetime
+from typing import Annotated
+from uuid import UUID
+
+from pydantic import Field, model_validator
+
+from chassis.pagination import Page
+from chassis.types import Id, Lax, Money, MoneyOut, RequestModel, ResponseModel
+from services.dealers.common import Code, Text
+from services.dealers.models import OrderKind, OrderStatus
+
+MAX_ORDER_LINES = 500
+Quantity = Annotated[int, Field(ge=1, le=1_000_000)]
+TermsDays = Annotated[int, Field(ge=0, le=365, description="Days from delivery to the due date")]
+
+
+class OrderLineIn(RequestModel):
+    product_id: Id
+    quantity: Quantity
+    unit_price: Money | None = Field(
+        default=None, description="Defaults to the product's list price"
+    )
+
+
+class OrderCreate(RequestModel):
+    """Free lines, or the ids of replenishment proposals of the buyer (their proposed
+    quantities become the lines, at list price)."""
+
+    code: Code | None = Field(default=None, description="The order's number in the ERP")
+    buyer_id: Id = Field(
+        description="The receiving location: a dealer's id (the manufacturer supplies it) or an "
+        "outlet's id (its dealer supplies it)"
+    )
+    lines: list[OrderLineIn] | None = Field(default=None, min_length=1, max_length=MAX_ORDER_LINES)
+    proposal_ids: list[Id] | None = Field(default=None, min_length=1, max_length=MAX_ORDER_LINES)
+    payment_terms_days: TermsDays = 30
+    note: Text | None = None
+
+    @model_validator(mode="after")
+    def _lines_or_proposals(self) -> "OrderCreate":
+        if (self.lines is None) == (self.proposal_ids is None):
+            raise ValueError("give either lines or proposal_ids")
+        return self
+
+
+class OrderUpdate(RequestModel):
+    """Only a draft changes; `lines` replaces every line."""
+
+    code: Code | None = None
+    lines: list[OrderLineIn] | None = Field(default=None, min_length=1, max_length=MAX_ORDER_LINES)
+    payment_terms_days: TermsDays | None = None
+    note: Text | None = None
+
+
+class TransitionCreate(RequestModel):
+    status: Annotated[OrderStatus, Lax] = Field(
+        description="The next status: submitted, confirmed, shipped, delivered or cancelled"
+    )
+    reason: Text | None = Field(default=None, description="Required to cancel")
+
+
+class OrderLinePublic(ResponseModel):
+    line_no: int
+    product_id: UUID
+    quantity: int
+    unit_price: MoneyOut
+    amount: MoneyOut
+    proposal_id: UUID | None
+
+
+class OrderPublic(ResponseModel):
+    id: UUID
+    code: str | None
+    kind: OrderKind
+    buyer_id: UUID
+    buyer_type: str
+    seller_id: UUID | None = Field(description="None: the manufacturer")
+    dealer_id: UUID
+    region_id: UUID
+    status: OrderStatus
+    total_amount: MoneyOut
+    paid_amount: MoneyOut
+    open_amount: MoneyOut = Field(description="total − paid")
+    payment_terms_days: int
+    due_on: date | None = Field(description="Delivery date + payment terms; set on delivery")
+    note: str | None
+    created_by: str
+    submitted_at: datetime | None
+    confirmed_at: datetime | None
+    shipped_at: datetime | None
+    delivered_at: datetime | None
+    cancelled_at: datetime | None
+    lines: list[OrderLinePublic]
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class OrderSummary(ResponseModel):
+    """An order in a list: without its lines."""
+
+    id: UUID
+    code: str | None
+    kind: OrderKind
+    buyer_id: UUID
+    buyer_type: str
+    seller_id: UUID | None
+    dealer_id: UUID
+    region_id: UUID
+    status: OrderStatus
+    total_amount: MoneyOut
+    paid_amount: MoneyOut
+    open_amount: MoneyOut
+    due_on: date | None
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+OrderPage = Page[OrderSummary]
+
+
+class TransitionPublic(ResponseModel):
+    id: UUID
+    order_id: UUID
+    from_status: OrderStatus | None
+    to_status: OrderStatus
+    reason: str | None
+    actor: str
+    at: datetime
+
+
+TransitionPage = Page[TransitionPublic]
+
+
+class CreditFigures(ResponseModel):
+    """What a refused submission reports."""
+
+    credit_limit: MoneyOut
+    open_receivable: MoneyOut
+    open_orders: MoneyOut
+    order_value: MoneyOut
+    available: MoneyOut
+    shortfall: MoneyOut

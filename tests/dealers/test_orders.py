@@ -1,0 +1,344 @@
+"""`/v1/orders`: drafts from lines or proposals, the lifecycle and who may move it, the credit
+check on submit, stock on shipment and delivery, idempotent creation, events."""
+
+from typing import Any
+
+import httpx
+
+from tests.api import assert_problem, listed, pointers
+from tests.dealers.helpers import partner, unknown_id
+from tests.dealers.order_helpers import key, move, moved, place, trade
+from tests.dealers.stock_helpers import SELL_OUT, STOCK, events, post_lines
+
+
+async def test_a_draft_prices_its_lines(dealers: httpx.AsyncClient) -> None:
+    t = await trade(dealers)
+    p, q = t["products"]
+    order = await place(
+        dealers,
+        t["dealer"],
+        [(p, 10)],
+        code="PO-2026-0001",
+        note="双十一备货",
+    )
+    assert order["status"] == "draft" and order["kind"] == "manufacturer_dealer"
+    assert order["seller_id"] is None and order["dealer_id"] == t["dealer"]["id"]
+    assert order["buyer_type"] == "dealer" and order["region_id"] == t["dealer"]["region_id"]
+    assert order["lines"] == [
+        {
+            "line_no": 1,
+            "product_id": p["id"],
+            "quantity": 10,
+            "unit_price": "48.50",
+            "amount": "485.00",
+            "proposal_id": None,
+        }
+    ]
+    assert (order["total_amount"], order["paid_amount"], order["open_amount"]) == (
+        "485.00",
+        "0.00",
+        "485.00",
+    )
+    r = await dealers.get(f"/v1/orders/{order['id']}")
+    assert r.status_code == 200 and r.json() == order and r.headers["etag"] == '"v1"'
+    lines = [
+        {"product_id": p["id"], "quantity": 3, "unit_price": "45.00"},
+        {"product_id": q["id"], "quantity": 2},
+    ]
+    r = await dealers.post(
+        "/v1/orders", json={"buyer_id": t["outlet"]["id"], "lines": lines}, headers=key()
+    )
+    assert r.status_code == 201, r.text
+    to_outlet = r.json()
+    assert to_outlet["kind"] == "dealer_outlet" and to_outlet["seller_id"] == t["dealer"]["id"]
+    assert to_outlet["total_amount"] == "232.00"  # 3 × 45.00 + 2 × 48.50
+    found = await listed(dealers, "/v1/orders", buyer_id=t["outlet"]["id"])
+    assert [o["id"] for o in found] == [to_outlet["id"]]
+    assert await listed(dealers, "/v1/orders", code="PO-2026-0001") == [
+        {k: v for k, v in order.items() if k in found[0]}
+    ]
+    with_q = await listed(dealers, "/v1/orders", product_id=q["id"])
+    assert [o["id"] for o in with_q] == [to_outlet["id"]]
+
+
+async def test_bad_orders_are_refused_and_write_nothing(dealers: httpx.AsyncClient) -> None:
+    t = await trade(dealers)
+    p, _ = t["products"]
+    line = {"product_id": p["id"], "quantity": 1}
+    cases: list[tuple[dict[str, Any], str]] = [
+        ({"buyer_id": unknown_id(), "lines": [line]}, "#/buyer_id"),
+        ({"buyer_id": t["dealer"]["id"], "lines": [line | {"quantity": 0}]}, "#/lines/0/quantity"),
+        (
+            {"buyer_id": t["dealer"]["id"], "lines": [line | {"product_id": unknown_id()}]},
+            "#/lines/0/product_id",
+        ),
+        ({"buyer_id": t["dealer"]["id"], "lines": [line, line]}, "#/lines/1/product_id"),
+        (
+            {"buyer_id": t["dealer"]["id"], "lines": [line | {"quantity": "1"}]},
+            "#/lines/0/quantity",
+        ),
+        ({"buyer_id": t["dealer"]["id"], "proposal_ids": [unknown_id()]}, "#/proposal_ids/0"),
+    ]
+    for body, pointer in cases:
+        r = await dealers.post("/v1/orders", json=body, headers=key())
+        assert_problem(r, 422)
+        assert pointer in pointers(r), (body, r.text)
+    both = {"buyer_id": t["dealer"]["id"], "lines": [line], "proposal_ids": [unknown_id()]}
+    assert_problem(await dealers.post("/v1/orders", json=both, headers=key()), 422)
+    assert await listed(dealers, "/v1/orders") == []
+
+
+async def test_creating_needs_an_idempotency_key_and_a_retry_makes_no_second_order(
+    dealers: httpx.AsyncClient,
+) -> None:
+    t = await trade(dealers)
+    body = {
+        "buyer_id": t["dealer"]["id"],
+        "lines": [{"product_id": t["products"][0]["id"], "quantity": 2}],
+    }
+    r = await dealers.post("/v1/orders", json=body)
+    problem = assert_problem(r, 422)
+    assert problem["errors"][0]["pointer"] == "#/Idempotency-Key"
+    assert await listed(dealers, "/v1/orders") == []
+    first = await dealers.post("/v1/orders", json=body, headers={"Idempotency-Key": "po-77"})
+    again = await dealers.post("/v1/orders", json=body, headers={"Idempotency-Key": "po-77"})
+    assert first.status_code == again.status_code == 201
+    assert again.json()["id"] == first.json()["id"]
+    other = body | {"payment_terms_days": 60}
+    r = await dealers.post("/v1/orders", json=other, headers={"Idempotency-Key": "po-77"})
+    assert_problem(r, 422)
+    assert len(await listed(dealers, "/v1/orders")) == 1
+
+
+async def test_an_order_from_proposals_takes_their_quantities(dealers: httpx.AsyncClient) -> None:
+    t = await trade(dealers)
+    p, q = t["products"]
+    outlet = t["outlet"]
+    stock = [
+        {
+            "location_id": outlet["id"],
+            "product_id": x["id"],
+            "as_of": "2026-11-20T00:00:00Z",
+            "on_hand": 0,
+            "in_transit": 0,
+        }
+        for x in (p, q)
+    ]
+    await post_lines(dealers, STOCK, stock)
+    sales = [
+        {
+            "location_id": outlet["id"],
+            "product_id": p["id"],
+            "day": f"2026-11-{d:02d}",
+            "quantity": 2,
+            "amount": "97.00",
+        }
+        for d in range(1, 21)
+    ]
+    await post_lines(dealers, SELL_OUT, sales)
+    r = await dealers.post(
+        "/v1/replenishment-proposals/compute",
+        json={"outlet_id": outlet["id"], "as_of": "2026-11-20", "window_days": 20},
+    )
+    assert r.status_code == 200, r.text
+    proposals = {x["product_id"]: x for x in r.json()["items"]}
+    wanted = proposals[p["id"]]
+    assert wanted["reorder"] and wanted["proposed_quantity"] == 28  # d=2, L=7, R=7, σ=0
+    body = {"buyer_id": outlet["id"], "proposal_ids": [wanted["id"]]}
+    r = await dealers.post("/v1/orders", json=body, headers=key())
+    assert r.status_code == 201, r.text
+    [line] = r.json()["lines"]
+    assert (line["product_id"], line["quantity"], line["proposal_id"]) == (
+        p["id"],
+        28,
+        wanted["id"],
+    )
+    idle = proposals[q["id"]]  # no demand: nothing proposed
+    r = await dealers.post(
+        "/v1/orders", json={"buyer_id": outlet["id"], "proposal_ids": [idle["id"]]}, headers=key()
+    )
+    assert pointers(assert_problem(r, 422) and r) == ["#/proposal_ids/0"]
+    r = await dealers.post(
+        "/v1/orders",
+        json={"buyer_id": t["dealer"]["id"], "proposal_ids": [wanted["id"]]},
+        headers=key(),
+    )
+    assert "another location" in r.json()["errors"][0]["detail"]
+
+
+async def test_the_lifecycle_is_recorded_and_each_move_is_an_event(
+    dealers_committed: httpx.AsyncClient,
+) -> None:
+    client = dealers_committed
+    t = await trade(client)
+    order = await place(client, t["dealer"], [(t["products"][0], 4)])
+    done = await moved(client, order, "submitted", "confirmed", "shipped", "delivered")
+    assert done["status"] == "delivered" and done["version"] == 5
+    for stamp in ("submitted_at", "confirmed_at", "shipped_at", "delivered_at"):
+        assert done[stamp] is not None
+    assert done["cancelled_at"] is None and done["due_on"] is not None
+    history = await listed(client, f"/v1/orders/{order['id']}/transitions")
+    assert [(h["from_status"], h["to_status"]) for h in history] == [
+        (None, "draft"),
+        ("draft", "submitted"),
+        ("submitted", "confirmed"),
+        ("confirmed", "shipped"),
+        ("shipped", "delivered"),
+    ]
+    assert {h["actor"] for h in history} == {"test-user"}
+    for type_ in ("created", "submitted", "confirmed", "shipped", "delivered"):
+        [event] = await events(client, f"order.{type_}")
+        assert event["data"]["id"] == order["id"]
+        assert event["dealer_ids"] == [t["dealer"]["id"]]
+    [delivered] = await events(client, "order.delivered")
+    assert delivered["data"]["status"] == "delivered"
+    assert delivered["data"]["lines"][0]["quantity"] == 4
+
+
+async def test_moves_out_of_order_are_refused(dealers: httpx.AsyncClient) -> None:
+    t = await trade(dealers)
+    order = await place(dealers, t["dealer"], [(t["products"][0], 1)])
+    for status in ("shipped", "delivered", "confirmed", "draft"):
+        problem = assert_problem(await move(dealers, order, status), 409)
+        assert problem["field"] == "status"
+    assert_problem(await move(dealers, order, "cancelled"), 422)  # a reason is required
+    assert_problem(await move(dealers, order, "lost"), 422)
+    cancelled = await moved(dealers, order, "submitted")
+    r = await move(dealers, cancelled, "cancelled", reason="客户取消")
+    assert r.status_code == 200 and r.json()["status"] == "cancelled"
+    assert_problem(await move(dealers, order, "submitted"), 409)
+    shipped = await moved(
+        dealers,
+        await place(dealers, t["dealer"], [(t["products"][0], 1)]),
+        "submitted",
+        "confirmed",
+        "shipped",
+    )
+    assert_problem(await move(dealers, shipped, "cancelled", reason="太晚"), 409)
+    assert_problem(await move(dealers, {"id": unknown_id()}, "submitted"), 404)
+
+
+async def test_submitting_checks_credit_with_the_figures(dealers: httpx.AsyncClient) -> None:
+    t = await trade(dealers, credit="1000.00")
+    p, _ = t["products"]
+    first = await place(dealers, t["dealer"], [(p, 10)])  # 485.00
+    await moved(dealers, first, "submitted", "confirmed", "shipped", "delivered")
+    second = await place(dealers, t["dealer"], [(p, 8)])  # 388.00
+    await moved(dealers, second, "submitted")
+    third = await place(dealers, t["dealer"], [(p, 3)])  # 145.50 > 1000 − 485 − 388 = 127
+    problem = assert_problem(await move(dealers, third, "submitted"), 409)
+    assert problem["credit"] == {
+        "credit_limit": "1000.00",
+        "open_receivable": "485.00",
+        "open_orders": "388.00",
+        "order_value": "145.50",
+        "available": "127.00",
+        "shortfall": "18.50",
+    }
+    assert (await dealers.get(f"/v1/orders/{third['id']}")).json()["status"] == "draft"
+    smaller = await place(dealers, t["dealer"], [(p, 2)])  # 97.00 fits
+    assert (await move(dealers, smaller, "submitted")).status_code == 200
+
+
+async def test_delivery_moves_goods_into_the_receivers_stock(dealers: httpx.AsyncClient) -> None:
+    t = await trade(dealers)
+    p, q = t["products"]
+    warehouse = {
+        "location_id": t["dealer"]["id"],
+        "product_id": p["id"],
+        "as_of": "2026-11-20T00:00:00Z",
+        "on_hand": 50,
+        "in_transit": 0,
+    }
+    await post_lines(dealers, STOCK, [warehouse])
+    order = await place(dealers, t["outlet"], [(p, 12), (q, 5)])
+    await moved(dealers, order, "submitted", "confirmed", "shipped")
+    [left] = await listed(dealers, "/v1/stock-positions", location_id=t["dealer"]["id"])
+    assert left["on_hand"] == 38  # shipped out of the dealer's warehouse
+    assert await listed(dealers, "/v1/stock-positions", location_id=t["outlet"]["id"]) == []
+    await moved(dealers, order, "delivered")
+    got = {
+        x["product_id"]: x["on_hand"]
+        for x in await listed(dealers, "/v1/stock-positions", location_id=t["outlet"]["id"])
+    }
+    assert got == {p["id"]: 12, q["id"]: 5}
+    again = await place(dealers, t["outlet"], [(p, 3)])
+    await moved(dealers, again, "submitted", "confirmed", "shipped", "delivered")
+    [position] = await listed(
+        dealers, "/v1/stock-positions", location_id=t["outlet"]["id"], product_id=p["id"]
+    )
+    assert position["on_hand"] == 15
+    # an older count does not undo the delivery; a newer one replaces it
+    older = warehouse | {"location_id": t["outlet"]["id"], "on_hand": 1}
+    await post_lines(dealers, STOCK, [older])
+    [position] = await listed(
+        dealers, "/v1/stock-positions", location_id=t["outlet"]["id"], product_id=p["id"]
+    )
+    assert position["on_hand"] == 15
+    newer = older | {"as_of": "2030-01-01T00:00:00Z", "on_hand": 9}
+    await post_lines(dealers, STOCK, [newer])
+    [position] = await listed(
+        dealers, "/v1/stock-positions", location_id=t["outlet"]["id"], product_id=p["id"]
+    )
+    assert position["on_hand"] == 9
+
+
+async def test_only_a_draft_changes(dealers: httpx.AsyncClient) -> None:
+    t = await trade(dealers)
+    p, q = t["products"]
+    order = await place(dealers, t["dealer"], [(p, 1)])
+    url = f"/v1/orders/{order['id']}"
+    body = {"lines": [{"product_id": q["id"], "quantity": 4}], "note": "改单"}
+    assert_problem(await dealers.patch(url, json=body), 428)
+    assert_problem(await dealers.patch(url, json=body, headers={"If-Match": '"v9"'}), 412)
+    r = await dealers.patch(url, json=body, headers={"If-Match": '"v1"'})
+    assert r.status_code == 200, r.text
+    changed = r.json()
+    assert [(x["product_id"], x["quantity"]) for x in changed["lines"]] == [(q["id"], 4)]
+    assert changed["total_amount"] == "194.00" and changed["note"] == "改单"
+    assert r.headers["etag"] == '"v2"'
+    submitted = await moved(dealers, changed, "submitted")
+    r = await dealers.patch(
+        url, json={"note": "x"}, headers={"If-Match": f'"v{submitted["version"]}"'}
+    )
+    assert_problem(r, 409)
+
+
+async def test_partners_order_for_their_own_dealers_only(dealers: httpx.AsyncClient) -> None:
+    mine, theirs = await trade(dealers, 1), await trade(dealers, 2)
+    me = partner(mine["dealer"])
+    p = mine["products"][0]
+    own = await place(dealers, mine["dealer"], [(p, 1)], headers=me)
+    for_outlet = await place(dealers, mine["outlet"], [(p, 1)], headers=me)
+    r = await dealers.post(
+        "/v1/orders",
+        json={
+            "buyer_id": theirs["outlet"]["id"],
+            "lines": [{"product_id": p["id"], "quantity": 1}],
+        },
+        headers=key() | me,
+    )
+    assert pointers(assert_problem(r, 422) and r) == ["#/buyer_id"]
+    other = await place(dealers, theirs["dealer"], [(p, 1)])
+    assert_problem(await dealers.get(f"/v1/orders/{other['id']}", headers=me), 404)
+    r = await dealers.post(
+        f"/v1/orders/{other['id']}/transitions", json={"status": "submitted"}, headers=me
+    )
+    assert_problem(r, 404)
+    seen = {o["id"] for o in (await dealers.get("/v1/orders", headers=me)).json()["items"]}
+    assert seen == {own["id"], for_outlet["id"]}
+    # on its own order with the manufacturer, a partner submits and receives, never confirms
+    r = await dealers.post(
+        f"/v1/orders/{own['id']}/transitions", json={"status": "submitted"}, headers=me
+    )
+    assert r.status_code == 200
+    r = await dealers.post(
+        f"/v1/orders/{own['id']}/transitions", json={"status": "confirmed"}, headers=me
+    )
+    assert_problem(r, 403)
+    # on its outlet's order it is the seller: every move is its own
+    for status in ("submitted", "confirmed", "shipped", "delivered"):
+        r = await dealers.post(
+            f"/v1/orders/{for_outlet['id']}/transitions", json={"status": status}, headers=me
+        )
+        assert r.status_code == 200, r.text
