@@ -1,16 +1,21 @@
-"""Replenishment policies and proposals: hand-computed figures, policy precedence, bad input,
-partner isolation."""
+"""Replenishment policies and proposals: hand-computed figures (open orders in the inventory
+position included), policy precedence and changes, paging of a computation, bad input, partner
+isolation."""
 
 import math
+from decimal import Decimal
 from typing import Any
+from uuid import UUID
 
 import httpx
 import pytest
 
+from services.dealers.models import Order, OrderKind, OrderLine, OrderStatus
 from services.dealers.replenishment.service import Policy, figures
-from tests.api import listed
+from tests.api import assert_problem, listed
 from tests.dealers.helpers import partner, pointers, unknown_id
 from tests.dealers.stock_helpers import SELL_OUT, STOCK, network, post_lines, sale, stock_line
+from tests.dealers.test_products import make as make_product
 
 POLICIES = "/v1/replenishment-policies"
 COMPUTE = "/v1/replenishment-proposals/compute"
@@ -147,3 +152,180 @@ async def test_partners_compute_and_read_only_their_own(dealers: httpx.AsyncClie
     assert {p["dealer_id"] for p in seen} == {mine["dealer"]["id"]}
     r = await dealers.post(POLICIES, json=policy_body(theirs), headers=headers)
     assert r.status_code == 422 and pointers(r) == ["#/location_id"]
+
+
+def test_open_orders_count_in_the_inventory_position() -> None:
+    policy = Policy(lead_time_days=5, review_period_days=7)
+    # d = 10: ROP 50, S 120; IP = 30 + 10 + 5 = 45 ≤ 50 → 120 − 45 = 75
+    got = figures([10] * 28, 30, 10, policy, open_orders=5)
+    assert (got["open_orders"], got["inventory_position"]) == (5, 45)
+    assert (got["reorder"], got["proposed_quantity"]) == (True, 75)
+    # 15 open: IP 55 > ROP 50 → nothing, though S − IP is 65
+    assert figures([10] * 28, 30, 10, policy, open_orders=15)["proposed_quantity"] == 0
+
+
+async def add_order(
+    apps: Any,
+    backend: str,
+    net: dict[str, Any],
+    status: str,
+    lines: list[tuple[dict[str, Any], int]],
+    buyer_id: str | None = None,
+) -> None:
+    """An order written straight into the tables (the orders API is not needed here)."""
+    db = (await apps("dealers", backend)).state.db
+    buyer = UUID(buyer_id or net["outlet"]["id"])
+    async with db.session() as session:
+        order = Order(
+            kind=OrderKind.dealer_outlet,
+            buyer_id=buyer,
+            buyer_type="outlet",
+            seller_id=UUID(net["dealer"]["id"]),
+            dealer_id=UUID(net["dealer"]["id"]),
+            region_id=UUID(net["outlet"]["region_id"]),
+            status=OrderStatus(status),
+            total_amount=Decimal("0"),
+            created_by="test",
+        )
+        session.add(order)
+        await session.flush()
+        for n, (product, quantity) in enumerate(lines, start=1):
+            session.add(
+                OrderLine(
+                    order_id=order.id,
+                    line_no=n,
+                    product_id=UUID(product["id"]),
+                    quantity=quantity,
+                    unit_price=Decimal("1.00"),
+                    amount=Decimal(quantity),
+                )
+            )
+        await session.commit()
+
+
+async def test_open_orders_counted_in_ip(
+    dealers: httpx.AsyncClient, apps: Any, backend: str
+) -> None:
+    net = await network(dealers)
+    other = await make_product(dealers, 2)
+    assert (await dealers.post(POLICIES, json=policy_body(net))).status_code == 201
+    await post_lines(dealers, SELL_OUT, [sale(net, f"2026-11-{d:02d}", 10) for d in range(1, 29)])
+    await post_lines(dealers, STOCK, [stock_line(net, on_hand=30, in_transit=10)])
+    product = net["product"]
+    await add_order(apps, backend, net, "submitted", [(product, 3), (other, 50)])
+    await add_order(apps, backend, net, "shipped", [(product, 2)])
+    for status in ("draft", "delivered", "cancelled"):  # not open: not counted
+        await add_order(apps, backend, net, status, [(product, 100)])
+    # an open order of the dealer's warehouse is not the outlet's
+    await add_order(apps, backend, net, "confirmed", [(product, 7)], buyer_id=net["dealer"]["id"])
+    scope = {"outlet_id": net["outlet"]["id"], "as_of": "2026-11-28"}
+    r = await dealers.post(COMPUTE, json=scope)
+    assert r.status_code == 200, r.text
+    # the other product has only an open order: no stock position, no sales, no proposal
+    assert r.json()["pairs"] == 1
+    [p] = r.json()["items"]
+    assert (p["on_hand"], p["in_transit"], p["open_orders"]) == (30, 10, 5)
+    assert (p["reorder_point"], p["order_up_to"], p["inventory_position"]) == (50, 120, 45)
+    assert (p["reorder"], p["proposed_quantity"]) == (True, 75)
+    await add_order(apps, backend, net, "confirmed", [(product, 10)])
+    [p] = (await dealers.post(COMPUTE, json=scope)).json()["items"]
+    assert (p["open_orders"], p["inventory_position"], p["reorder"]) == (15, 55, False)
+    assert p["proposed_quantity"] == 0
+    # the warehouse has its open order but no position or sales: no proposal there either
+    r = await dealers.post(COMPUTE, json={"dealer_id": net["dealer"]["id"], "as_of": "2026-11-28"})
+    assert [q["location_id"] for q in r.json()["items"]] == [net["outlet"]["id"]]
+
+
+async def test_the_compute_answer_is_paged(dealers: httpx.AsyncClient) -> None:
+    net = await network(dealers)
+    products = [net["product"]] + [await make_product(dealers, n) for n in range(2, 6)]
+    lines = [stock_line(net, product_id=p["id"], on_hand=n) for n, p in enumerate(products)]
+    await post_lines(dealers, STOCK, lines)
+    sales = [sale(net, "2026-11-27", 4, product_id=p["id"]) for p in products[:3]]
+    await post_lines(dealers, SELL_OUT, sales)
+    body = {"dealer_id": net["dealer"]["id"], "as_of": "2026-11-28", "window_days": 2}
+    r = await dealers.post(COMPUTE, json=body, params={"limit": 2})
+    assert r.status_code == 200, r.text
+    answer = r.json()
+    # d = 2, σ = 2 (4 and 0), L = R = 7: ROP = 14 + 1.6449·2·√7 ≈ 22.7; on hand 0, 1, 2 sell
+    assert (answer["pairs"], answer["reorder"], answer["stock_out"]) == (5, 3, 1)
+    assert (answer["as_of"], answer["window_days"]) == ("2026-11-28", 2)
+    assert len(answer["items"]) == 2 and answer["next_cursor"]
+    rest = await dealers.get(
+        "/v1/replenishment-proposals",
+        params={"computation_id": answer["computation_id"], "cursor": answer["next_cursor"]},
+    )
+    assert rest.status_code == 200 and rest.json()["next_cursor"] is None
+    pages = answer["items"] + rest.json()["items"]
+    assert [p["product_id"] for p in pages] == sorted(p["id"] for p in products)
+    assert [p["id"] for p in pages] == sorted(p["id"] for p in pages)
+    assert len(await listed(dealers, "/v1/replenishment-proposals")) == 5
+    r = await dealers.post(COMPUTE, json=body, params={"limit": 0})
+    assert_problem(r, 422)
+    assert len(await listed(dealers, "/v1/replenishment-proposals")) == 5
+
+
+async def test_a_policy_changes_only_with_its_current_etag(dealers: httpx.AsyncClient) -> None:
+    net = await network(dealers)
+    r = await dealers.post(POLICIES, json=policy_body(net, min_quantity=5, max_quantity=50))
+    assert r.status_code == 201 and r.headers["ETag"] == '"v1"'
+    path = f"{POLICIES}/{r.json()['id']}"
+    assert_problem(await dealers.patch(path, json={"lead_time_days": 3}), 428)
+    changed = await dealers.patch(
+        path, json={"lead_time_days": 3, "max_quantity": None}, headers={"If-Match": '"v1"'}
+    )
+    assert changed.status_code == 200, changed.text
+    assert changed.headers["ETag"] == '"v2"'
+    got = changed.json()
+    assert (got["lead_time_days"], got["max_quantity"], got["min_quantity"]) == (3, None, 5)
+    assert (got["version"], got["review_period_days"]) == (2, 7)
+    stale = await dealers.patch(path, json={"lead_time_days": 4}, headers={"If-Match": '"v1"'})
+    assert_problem(stale, 412)
+    assert (await dealers.get(path)).json()["lead_time_days"] == 3
+    await post_lines(dealers, STOCK, [stock_line(net, on_hand=0, in_transit=0)])
+    [p] = (await dealers.post(COMPUTE, json={"outlet_id": net["outlet"]["id"]})).json()["items"]
+    assert (p["lead_time_days"], p["reorder_point"], p["max_quantity"]) == (3, 5, None)
+
+
+async def test_bad_policy_changes_are_refused(dealers: httpx.AsyncClient) -> None:
+    net = await network(dealers)
+    r = await dealers.post(POLICIES, json=policy_body(net, min_quantity=5, max_quantity=50))
+    path, v1 = f"{POLICIES}/{r.json()['id']}", {"If-Match": '"v1"'}
+    for bad, pointer in [
+        ({"min_quantity": 60}, "#/min_quantity"),  # above the stored max
+        ({"max_quantity": 4}, "#/max_quantity"),  # below the stored min
+        ({"lead_time_days": None}, "#/lead_time_days"),
+        ({"service_level": 1.5}, "#/service_level"),
+        ({"order_multiple": "6"}, "#/order_multiple"),
+        ({"location_id": net["dealer"]["id"]}, "#/location_id"),
+    ]:
+        r = await dealers.patch(path, json=bad, headers=v1)
+        assert_problem(r, 422)
+        assert pointer in pointers(r), (bad, r.text)
+    got = (await dealers.get(path)).json()
+    assert (got["version"], got["min_quantity"], got["max_quantity"]) == (1, 5, 50)
+    ok = await dealers.patch(path, json={"min_quantity": 50}, headers=v1)
+    assert ok.status_code == 200 and ok.json()["min_quantity"] == 50
+    missing = await dealers.patch(f"{POLICIES}/{unknown_id()}", json={}, headers=v1)
+    assert_problem(missing, 404)
+
+
+async def test_partners_change_only_their_own_policies(dealers: httpx.AsyncClient) -> None:
+    mine, theirs = await network(dealers, 1), await network(dealers, 2)
+    grade = await dealers.post(
+        POLICIES,
+        json={"outlet_grade": "A", "lead_time_days": 3, "review_period_days": 7,
+              "service_level": 0.9},
+    )  # fmt: skip
+    own = await dealers.post(POLICIES, json=policy_body(mine))
+    other = await dealers.post(POLICIES, json=policy_body(theirs))
+    headers = partner(mine["dealer"]) | {"If-Match": '"v1"'}
+    change = {"lead_time_days": 2}
+    r = await dealers.patch(f"{POLICIES}/{grade.json()['id']}", json=change, headers=headers)
+    assert_problem(r, 403)
+    r = await dealers.patch(f"{POLICIES}/{other.json()['id']}", json=change, headers=headers)
+    assert_problem(r, 404)
+    r = await dealers.patch(f"{POLICIES}/{own.json()['id']}", json=change, headers=headers)
+    assert r.status_code == 200 and r.json()["lead_time_days"] == 2
+    assert_problem(await dealers.delete(f"{POLICIES}/{grade.json()['id']}", headers=headers), 403)
+    assert (await dealers.get(f"{POLICIES}/{other.json()['id']}")).json()["version"] == 1

@@ -18,6 +18,7 @@ from services.dealers.replenishment.schemas import (
     PolicyCreate,
     PolicyPage,
     PolicyPublic,
+    PolicyUpdate,
     ProposalPage,
     ProposalPublic,
 )
@@ -87,17 +88,41 @@ async def get_policy(
     return PolicyPublic.model_validate(policy)
 
 
+@policies.patch(
+    "/{policy_id}",
+    response_model=PolicyPublic,
+    summary="Change a replenishment policy (If-Match required)",
+    operation_id="replenishment_policies_update",
+    responses=problem_responses(403, 404, 412, 428),
+)
+async def update_policy(
+    policy_id: UUID,
+    body: PolicyUpdate,
+    session: SessionDep,
+    caller: Writer,
+    response: Response,
+    if_match: IfMatch = None,
+) -> PolicyPublic:
+    policy = await service.get_policy(session, policy_id, caller=caller)
+    service.authorize_change(policy, caller)
+    check_if_match(if_match, policy.version)
+    policy = await service.update_policy(session, policy, body)
+    set_etag(response, policy.version)
+    return PolicyPublic.model_validate(policy)
+
+
 @policies.delete(
     "/{policy_id}",
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Delete a replenishment policy",
     operation_id="replenishment_policies_delete",
-    responses=problem_responses(404, 412, 428),
+    responses=problem_responses(403, 404, 412, 428),
 )
 async def delete_policy(
     policy_id: UUID, session: SessionDep, caller: Writer, if_match: IfMatch = None
 ) -> Response:
     policy = await service.get_policy(session, policy_id, caller=caller)
+    service.authorize_change(policy, caller)
     check_if_match(if_match, policy.version)
     await service.delete_policy(session, policy)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
@@ -107,12 +132,30 @@ async def delete_policy(
     "/compute",
     response_model=ComputeResult,
     summary="Compute and store proposals for a dealer, an outlet, a region or a product",
+    description=(
+        "Answers the computation's counts and its first `limit` proposals in location × product"
+        " order; `next_cursor` continues in `GET /v1/replenishment-proposals` with the same"
+        " `computation_id`."
+    ),
     operation_id="replenishment_proposals_compute",
 )
-async def compute(body: ComputeRequest, session: SessionDep, caller: Writer) -> ComputeResult:
-    computation_id, rows = await service.compute(session, body, caller=caller)
-    items = [ProposalPublic.model_validate(r) for r in rows]
-    return ComputeResult(computation_id=computation_id, count=len(items), items=items)
+async def compute(
+    body: ComputeRequest, session: SessionDep, caller: Writer, limit: Limit = 50
+) -> ComputeResult:
+    done = await service.compute(session, body, caller=caller)
+    rows, next_cursor = await service.list_proposals(
+        session, caller=caller, limit=limit, cursor=None, computation_id=done.computation_id
+    )
+    return ComputeResult(
+        computation_id=done.computation_id,
+        as_of=done.as_of,
+        window_days=done.window_days,
+        pairs=done.pairs,
+        reorder=done.reorder,
+        stock_out=done.stock_out,
+        items=[ProposalPublic.model_validate(r) for r in rows],
+        next_cursor=next_cursor,
+    )
 
 
 @proposals.get(

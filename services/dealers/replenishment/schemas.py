@@ -72,6 +72,19 @@ class PolicyPublic(ResponseModel):
 PolicyPage = Page[PolicyPublic]
 
 
+class PolicyUpdate(RequestModel):
+    """The fields to change; `null` clears `min_quantity` or `max_quantity`. The scope (location
+    and product, or outlet grade) is fixed: delete the policy and create another instead."""
+
+    lead_time_days: Days | None = None
+    review_period_days: Days | None = None
+    service_level: ServiceLevel | None = Field(default=None, description="Probability")
+    min_quantity: Count | None = Field(default=None, description="Overrides the reorder point")
+    max_quantity: Count | None = Field(default=None, description="Overrides the order-up-to level")
+    order_multiple: Annotated[int, Field(ge=1, le=1_000_000)] | None = None
+    minimum_order_quantity: Count | None = None
+
+
 class ComputeRequest(RequestModel):
     """The scope: any of a dealer, an outlet, a region, a product (at least one)."""
 
@@ -129,6 +142,14 @@ ProposalPage = Page[ProposalPublic]
 
 
 class ComputeResult(ResponseModel):
+    """The counts of a computation and its first page of proposals (location × product order);
+    `next_cursor` continues in `GET /v1/replenishment-proposals?computation_id=…&cursor=…`."""
+
     computation_id: UUID
-    count: int
+    as_of: date
+    window_days: int
+    pairs: int = Field(description="Proposals computed: location × product pairs in scope")
+    reorder: int = Field(description="Pairs whose inventory position is at or below the ROP")
+    stock_out: int = Field(description="Pairs with nothing on hand and demand")
     items: list[ProposalPublic]
+    next_cursor: str | None

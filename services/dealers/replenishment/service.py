@@ -1,33 +1,76 @@
 """Rules and queries of replenishment: policies, and proposals computed from demand over a window
-(days without sales count as zero), the current stock position and the applicable policy."""
+(days without sales count as zero), the current stock position, the open orders and the
+applicable policy.
+
+A computation is set-based: one query gathers per location × product the window's Σq and Σq², the
+stock position, the open orders and the policy. On PostgreSQL the figures are computed in the same
+statement, which inserts the proposals (`INSERT … SELECT`) and answers only the counts; on SQLite
+the same inputs are read and the figures computed by `figures_from_sums`, the same formulas in the
+same order of floating-point operations, so both databases store the same numbers."""
 
 import math
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from statistics import NormalDist, fmean, pstdev
+from statistics import NormalDist
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Select, Table, insert, or_, select, update
+from sqlalchemy import (
+    BigInteger,
+    Integer,
+    Numeric,
+    Select,
+    String,
+    Table,
+    Uuid,
+    and_,
+    bindparam,
+    case,
+    cast,
+    false,
+    func,
+    insert,
+    literal,
+    literal_column,
+    null,
+    or_,
+    select,
+    union,
+    union_all,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from chassis.bulk import is_postgres
 from chassis.db import new_id
 from chassis.errors import Conflict, Forbidden, NotFound, field_error
 from chassis.identity import Principal
 from chassis.pagination import paginate
 from services.dealers.common import chunks, known_products, locations
 from services.dealers.models import (
+    OPEN_STATUSES,
+    Dealer,
+    Order,
+    OrderLine,
     Outlet,
     ReplenishmentPolicy,
     ReplenishmentProposal,
     SellOutReport,
     StockPosition,
 )
-from services.dealers.replenishment.schemas import ComputeRequest, PolicyCreate
+from services.dealers.replenishment.schemas import ComputeRequest, PolicyCreate, PolicyUpdate
 
 PROPOSALS: Table = ReplenishmentProposal.__table__  # type: ignore[attr-defined]
 POSITIONS: Table = StockPosition.__table__  # type: ignore[attr-defined]
+POLICIES: Table = ReplenishmentPolicy.__table__  # type: ignore[attr-defined]
+SELL_OUT: Table = SellOutReport.__table__  # type: ignore[attr-defined]
+OUTLETS: Table = Outlet.__table__  # type: ignore[attr-defined]
+DEALERS: Table = Dealer.__table__  # type: ignore[attr-defined]
+ORDERS: Table = Order.__table__  # type: ignore[attr-defined]
+ORDER_LINES: Table = OrderLine.__table__  # type: ignore[attr-defined]
+# stock_positions.reorder_point is NUMERIC(14, 4)
+MAX_REORDER_POINT = 9_999_999_999.0
 
 
 @dataclass(frozen=True)
@@ -42,13 +85,28 @@ class Policy:
 
 
 BUILT_IN = Policy()
+POLICY_FIELDS = tuple(Policy.__dataclass_fields__)
 
 
-def figures(daily: list[int], on_hand: int, in_transit: int, policy: Policy) -> dict[str, Any]:
-    """The proposal's figures from the daily demand of the window (zeros included)."""
-    d = fmean(daily) if daily else 0.0
-    sigma = pstdev(daily) if daily else 0.0
-    z = NormalDist().inv_cdf(policy.service_level)
+def z_of(service_level: float) -> float:
+    return NormalDist().inv_cdf(service_level)
+
+
+def figures_from_sums(
+    days: int,
+    total: int,
+    squares: int,
+    on_hand: int,
+    in_transit: int,
+    policy: Policy,
+    open_orders: int = 0,
+) -> dict[str, Any]:
+    """The proposal's figures from Σq and Σq² over a window of `days` days (days without sales
+    count as zero): d = Σq/N, σ = √(Σq²/N − d²). PostgreSQL computes the same in `_figures_sql`,
+    operation for operation."""
+    d = float(total) / days
+    sigma = math.sqrt(max(float(squares) / days - d * d, 0.0))
+    z = z_of(policy.service_level)
     lead, review = policy.lead_time_days, policy.review_period_days
     safety = z * sigma * math.sqrt(lead)
     reorder_point = d * lead + safety
@@ -57,7 +115,6 @@ def figures(daily: list[int], on_hand: int, in_transit: int, policy: Policy) -> 
         reorder_point = float(policy.min_quantity)
     if policy.max_quantity is not None:
         order_up_to = float(policy.max_quantity)
-    open_orders = 0
     position = on_hand + in_transit + open_orders
     quantity = 0
     reorder = position <= reorder_point and order_up_to - position > 0
@@ -82,6 +139,18 @@ def figures(daily: list[int], on_hand: int, in_transit: int, policy: Policy) -> 
         "days_of_cover": on_hand / d if d > 0 else None,
         "stock_out": on_hand == 0 and d > 0,
     }
+
+
+def figures(
+    daily: list[int], on_hand: int, in_transit: int, policy: Policy, open_orders: int = 0
+) -> dict[str, Any]:
+    """The proposal's figures from the daily demand of the window (zeros included)."""
+    if not daily:
+        return figures_from_sums(1, 0, 0, on_hand, in_transit, policy, open_orders)
+    squares = sum(x * x for x in daily)
+    return figures_from_sums(
+        len(daily), sum(daily), squares, on_hand, in_transit, policy, open_orders
+    )
 
 
 # policies
@@ -132,6 +201,41 @@ async def get_policy(
     return policy
 
 
+def authorize_change(policy: ReplenishmentPolicy, caller: Principal) -> None:
+    if policy.outlet_grade is not None and caller.is_partner:
+        raise Forbidden("Only the manufacturer changes the defaults of an outlet grade.")
+
+
+_REQUIRED = (
+    "lead_time_days",
+    "review_period_days",
+    "service_level",
+    "order_multiple",
+    "minimum_order_quantity",
+)
+
+
+async def update_policy(
+    session: AsyncSession, policy: ReplenishmentPolicy, data: PolicyUpdate
+) -> ReplenishmentPolicy:
+    """Merge the given fields (null clears `min_quantity` / `max_quantity`); min ≤ max after the
+    merge."""
+    changes = data.model_dump(exclude_unset=True)
+    for name in _REQUIRED:
+        if name in changes and changes[name] is None:
+            raise field_error(f"#/{name}", "may not be null")
+    low = changes.get("min_quantity", policy.min_quantity)
+    high = changes.get("max_quantity", policy.max_quantity)
+    if low is not None and high is not None and low > high:
+        pointer = "#/min_quantity" if "min_quantity" in changes else "#/max_quantity"
+        raise field_error(pointer, f"min_quantity {low} exceeds max_quantity {high}")
+    for name, value in changes.items():
+        setattr(policy, name, value)
+    policy.updated_at = datetime.now(UTC)
+    await session.flush()
+    return policy
+
+
 async def delete_policy(session: AsyncSession, policy: ReplenishmentPolicy) -> None:
     await session.delete(policy)
     await session.flush()
@@ -150,139 +254,317 @@ async def list_policies(
 # proposals
 
 
-def _scoped(stmt: Select[Any], model: Any, scope: ComputeRequest, caller: Principal) -> Any:
+@dataclass(frozen=True)
+class Computed:
+    computation_id: UUID
+    as_of: date
+    window_days: int
+    pairs: int
+    reorder: int
+    stock_out: int
+
+
+def _places(scope: ComputeRequest, caller: Principal) -> Any:
+    """The locations in scope, by their current owner: outlets (with their grade) and dealers'
+    warehouses, as (id, location_type, dealer_id, region_id, grade)."""
+    o, d = OUTLETS, DEALERS
+    outlets = select(
+        o.c.id,
+        literal_column("'outlet'", String(10)).label("location_type"),
+        o.c.dealer_id,
+        o.c.region_id,
+        o.c.grade,
+    )
+    warehouses = select(
+        d.c.id,
+        literal_column("'dealer'", String(10)).label("location_type"),
+        d.c.id.label("dealer_id"),
+        d.c.region_id,
+        cast(null(), String(1)).label("grade"),
+    )
     if caller.is_partner:
-        stmt = stmt.where(col(model.dealer_id).in_(caller.dealer_ids))
+        outlets = outlets.where(o.c.dealer_id.in_(caller.dealer_ids))
+        warehouses = warehouses.where(d.c.id.in_(caller.dealer_ids))
     if scope.dealer_id is not None:
-        stmt = stmt.where(col(model.dealer_id) == scope.dealer_id)
+        outlets = outlets.where(o.c.dealer_id == scope.dealer_id)
+        warehouses = warehouses.where(d.c.id == scope.dealer_id)
     if scope.outlet_id is not None:
-        stmt = stmt.where(col(model.location_id) == scope.outlet_id)
+        outlets = outlets.where(o.c.id == scope.outlet_id)
+        warehouses = warehouses.where(false())
     if scope.region_id is not None:
-        stmt = stmt.where(col(model.region_id) == scope.region_id)
+        outlets = outlets.where(o.c.region_id == scope.region_id)
+        warehouses = warehouses.where(d.c.region_id == scope.region_id)
+    return union_all(outlets, warehouses).cte("places")
+
+
+def _inputs(scope: ComputeRequest, caller: Principal, first: date, last: date) -> Any:
+    """Per location × product in scope with a stock position or sales in the window: where it is,
+    Σq and Σq² over the window, on hand, in transit, open orders and the applicable policy."""
+    places = _places(scope, caller)
+    in_scope = select(places.c.id)
+    s, p, o, line = SELL_OUT, POSITIONS, ORDERS, ORDER_LINES
+    sales_q = (
+        select(
+            s.c.location_id,
+            s.c.product_id,
+            func.sum(s.c.quantity).label("total"),
+            func.sum(cast(s.c.quantity, BigInteger) * s.c.quantity).label("squares"),
+        )
+        .where(s.c.location_id.in_(in_scope), s.c.day >= first, s.c.day <= last)
+        .group_by(s.c.location_id, s.c.product_id)
+    )
+    stock_q = select(p.c.location_id, p.c.product_id, p.c.on_hand, p.c.in_transit).where(
+        p.c.location_id.in_(in_scope)
+    )
+    open_q = (
+        select(
+            o.c.buyer_id.label("location_id"),
+            line.c.product_id,
+            func.sum(line.c.quantity).label("quantity"),
+        )
+        .select_from(o.join(line, line.c.order_id == o.c.id))
+        .where(o.c.buyer_id.in_(in_scope), o.c.status.in_([s_.value for s_ in OPEN_STATUSES]))
+        .group_by(o.c.buyer_id, line.c.product_id)
+    )
     if scope.product_id is not None:
-        stmt = stmt.where(col(model.product_id) == scope.product_id)
-    return stmt
+        sales_q = sales_q.where(s.c.product_id == scope.product_id)
+        stock_q = stock_q.where(p.c.product_id == scope.product_id)
+        open_q = open_q.where(line.c.product_id == scope.product_id)
+    sales, stock, open_ = sales_q.cte("sales"), stock_q.cte("stock"), open_q.cte("open_orders")
+    keys = union(
+        select(sales.c.location_id, sales.c.product_id),
+        select(stock.c.location_id, stock.c.product_id),
+    ).cte("pairs")
+    own = POLICIES.alias("own")
+    grade = POLICIES.alias("grade_default")
+    has_own = own.c.id.is_not(None)
+    has_grade = grade.c.id.is_not(None)
+
+    def pick(name: str) -> Any:
+        default = getattr(BUILT_IN, name)
+        return case(
+            (has_own, own.c[name]),
+            (has_grade, grade.c[name]),
+            else_=null() if default is None else literal(default),
+        ).label(name)
+
+    def same_pair(other: Any) -> Any:
+        return and_(
+            other.c.location_id == keys.c.location_id, other.c.product_id == keys.c.product_id
+        )
+
+    return (
+        select(
+            keys.c.location_id,
+            keys.c.product_id,
+            places.c.location_type,
+            places.c.dealer_id,
+            places.c.region_id,
+            func.coalesce(sales.c.total, 0).label("total"),
+            func.coalesce(sales.c.squares, 0).label("squares"),
+            func.coalesce(stock.c.on_hand, 0).label("on_hand"),
+            func.coalesce(stock.c.in_transit, 0).label("in_transit"),
+            func.coalesce(open_.c.quantity, 0).label("open_orders"),
+            stock.c.location_id.is_not(None).label("has_position"),
+            func.coalesce(own.c.id, grade.c.id).label("policy_id"),
+            case((has_own, "location"), (has_grade, "grade"), else_="built-in").label(
+                "policy_source"
+            ),
+            *(pick(name) for name in POLICY_FIELDS),
+        )
+        .select_from(
+            keys.join(places, places.c.id == keys.c.location_id)
+            .outerjoin(sales, same_pair(sales))
+            .outerjoin(stock, same_pair(stock))
+            .outerjoin(open_, same_pair(open_))
+            .outerjoin(own, same_pair(own))
+            .outerjoin(grade, grade.c.outlet_grade == places.c.grade)
+        )
+        .order_by(keys.c.location_id, keys.c.product_id)
+    )
 
 
-async def compute(
-    session: AsyncSession, scope: ComputeRequest, *, caller: Principal
-) -> tuple[UUID, list[dict[str, Any]]]:
+def proposal_id(computation_id: UUID, n: int) -> UUID:
+    """The n-th proposal of a computation: the computation id's first ten bytes (its time and
+    randomness) and n, so that a computation's proposals list in location × product order."""
+    return UUID(hex=computation_id.hex[:20] + f"{n:012x}")
+
+
+async def compute(session: AsyncSession, scope: ComputeRequest, *, caller: Principal) -> Computed:
     """Proposals for every location × product in scope that has a stock position or sales in the
-    window; stored under one computation id."""
+    window, stored under one computation id; the reorder point recorded on each stock position."""
     last = scope.as_of or datetime.now(UTC).date()
     first = last - timedelta(days=scope.window_days - 1)
-    Pair = tuple[UUID, UUID]
-    places: dict[Pair, tuple[str, UUID, UUID]] = {}
-    stock: dict[Pair, tuple[int, int]] = {}
-    positions = _scoped(select(StockPosition), StockPosition, scope, caller)
-    for p in (await session.scalars(positions)).all():
-        pair = (p.location_id, p.product_id)
-        places[pair] = (p.location_type, p.dealer_id, p.region_id)
-        stock[pair] = (p.on_hand, p.in_transit)
-    sales = _scoped(select(SellOutReport), SellOutReport, scope, caller).where(
-        col(SellOutReport.day) >= first, col(SellOutReport.day) <= last
-    )
-    demand: dict[Pair, dict[date, int]] = {}
-    for s in (await session.scalars(sales)).all():
-        pair = (s.location_id, s.product_id)
-        places.setdefault(pair, (s.location_type, s.dealer_id, s.region_id))
-        demand.setdefault(pair, {})[s.day] = s.quantity
-    policies = await _policies(session, places)
     computation_id = new_id()
-    now = datetime.now(UTC)
-    rows: list[dict[str, Any]] = []
-    for pair, (location_type, dealer_id, region_id) in sorted(places.items()):
-        policy_id, source, policy = policies.get(pair, (None, "built-in", BUILT_IN))
-        days = demand.get(pair, {})
-        daily = [days.get(first + timedelta(days=i), 0) for i in range(scope.window_days)]
-        on_hand, in_transit = stock.get(pair, (0, 0))
-        rows.append(
-            {
-                "id": new_id(),
-                "computation_id": computation_id,
-                "computed_at": now,
-                "location_id": pair[0],
-                "location_type": location_type,
-                "dealer_id": dealer_id,
-                "region_id": region_id,
-                "product_id": pair[1],
-                "as_of": last,
-                "window_days": scope.window_days,
-                "policy_id": policy_id,
-                "policy_source": source,
-                "lead_time_days": policy.lead_time_days,
-                "review_period_days": policy.review_period_days,
-                "service_level": policy.service_level,
-                "min_quantity": policy.min_quantity,
-                "max_quantity": policy.max_quantity,
-                "order_multiple": policy.order_multiple,
-                "minimum_order_quantity": policy.minimum_order_quantity,
-                **figures(daily, on_hand, in_transit, policy),
-            }
+    constants = {
+        "computation_id": computation_id,
+        "computed_at": datetime.now(UTC),
+        "as_of": last,
+        "window_days": scope.window_days,
+    }
+    inputs = _inputs(scope, caller, first, last)
+    if is_postgres(session):
+        counts = await _compute_in_sql(session, inputs, constants)
+    else:
+        counts = await _compute_in_python(session, inputs, constants)
+    return Computed(computation_id, last, scope.window_days, *counts)
+
+
+async def _z_table(session: AsyncSession) -> tuple[list[float], list[float]]:
+    """z for every service level a policy names, and for the built-in one."""
+    levels = set((await session.scalars(select(POLICIES.c.service_level).distinct())).all())
+    levels.add(BUILT_IN.service_level)
+    ordered = sorted(levels)
+    return ordered, [z_of(level) for level in ordered]
+
+
+async def _compute_in_sql(
+    session: AsyncSession, inputs: Any, constants: dict[str, Any]
+) -> tuple[int, int, int]:
+    """One statement: the inputs, the figures, `INSERT … SELECT` of the proposals; it answers
+    the counts only. Then the reorder points onto the stock positions."""
+    from sqlalchemy.dialects.postgresql import ARRAY, DOUBLE_PRECISION
+
+    levels, zs = await _z_table(session)
+    i = inputs.subquery("i")
+    z_table = (
+        select(
+            func.unnest(bindparam("levels", levels, type_=ARRAY(DOUBLE_PRECISION))).label("level"),
+            func.unnest(bindparam("zs", zs, type_=ARRAY(DOUBLE_PRECISION))).label("z"),
         )
+    ).subquery("zt")
+    days = constants["window_days"]
+    f8 = DOUBLE_PRECISION
+    d = cast(i.c.total, f8) / float(days)
+    sigma = func.sqrt(func.greatest(cast(i.c.squares, f8) / float(days) - d * d, 0.0))
+    lead, review = cast(i.c.lead_time_days, f8), cast(i.c.review_period_days, f8)
+    safety = z_table.c.z * sigma * func.sqrt(lead)
+    rop = case(
+        (i.c.min_quantity.is_not(None), cast(i.c.min_quantity, f8)),
+        else_=d * lead + safety,
+    )
+    up_to = case(
+        (i.c.max_quantity.is_not(None), cast(i.c.max_quantity, f8)),
+        else_=d * (lead + review) + safety,
+    )
+    position = i.c.on_hand + i.c.in_transit + cast(i.c.open_orders, BigInteger)
+    reorder = and_(position <= rop, up_to - position > 0)
+    multiple = i.c.order_multiple
+    rounded = func.ceil(func.round(cast(up_to - position, Numeric), 9) / multiple) * multiple
+    smallest = func.ceil(cast(i.c.minimum_order_quantity, Numeric) / multiple) * multiple
+    quantity = case((reorder, func.greatest(rounded, smallest)), else_=0)
+    number = func.row_number().over(order_by=(i.c.location_id, i.c.product_id))
+    prefix = constants["computation_id"].hex[:20]
+    values: dict[str, Any] = {
+        "id": cast(func.concat(literal(prefix), func.lpad(func.to_hex(number), 12, "0")), Uuid),
+        **{k: literal(v, PROPOSALS.c[k].type) for k, v in constants.items()},
+        "location_id": i.c.location_id,
+        "location_type": i.c.location_type,
+        "dealer_id": i.c.dealer_id,
+        "region_id": i.c.region_id,
+        "product_id": i.c.product_id,
+        "policy_id": i.c.policy_id,
+        "policy_source": i.c.policy_source,
+        **{name: i.c[name] for name in POLICY_FIELDS},
+        "z": z_table.c.z,
+        "mean_daily_demand": d,
+        "demand_std_dev": sigma,
+        "on_hand": i.c.on_hand,
+        "in_transit": i.c.in_transit,
+        "open_orders": i.c.open_orders,
+        "inventory_position": position,
+        "safety_stock": safety,
+        "reorder_point": rop,
+        "order_up_to": up_to,
+        "reorder": reorder,
+        "proposed_quantity": cast(quantity, Integer),
+        "days_of_cover": case((d > 0, cast(i.c.on_hand, f8) / d), else_=null()),
+        "stock_out": and_(i.c.on_hand == 0, d > 0),
+    }
+    rows = select(*(expr.label(name) for name, expr in values.items())).select_from(
+        i.join(z_table, z_table.c.level == i.c.service_level)
+    )
+    written = (
+        insert(PROPOSALS)
+        .from_select(list(values), rows)
+        .returning(PROPOSALS.c.reorder, PROPOSALS.c.stock_out)
+        .cte("written")
+    )
+    counted = select(
+        func.count(),
+        func.count().filter(written.c.reorder),
+        func.count().filter(written.c.stock_out),
+    )
+    pairs, reorders, outs = (await session.execute(counted)).one()
+    x = PROPOSALS
+    new_rop = func.round(cast(func.least(x.c.reorder_point, MAX_REORDER_POINT), Numeric), 4)
+    await session.execute(
+        update(POSITIONS)
+        .where(
+            x.c.computation_id == constants["computation_id"],
+            POSITIONS.c.location_id == x.c.location_id,
+            POSITIONS.c.product_id == x.c.product_id,
+            POSITIONS.c.reorder_point.is_distinct_from(new_rop),
+        )
+        .values(reorder_point=new_rop)
+    )
+    return int(pairs), int(reorders), int(outs)
+
+
+async def _compute_in_python(
+    session: AsyncSession, inputs: Any, constants: dict[str, Any]
+) -> tuple[int, int, int]:
+    days = constants["window_days"]
+    rows: list[dict[str, Any]] = []
+    reorder_points: list[dict[str, Any]] = []
+    for n, r in enumerate((await session.execute(inputs)).mappings(), start=1):
+        policy = Policy(**{name: r[name] for name in POLICY_FIELDS})
+        on_hand, in_transit, open_orders = (
+            int(r["on_hand"]),
+            int(r["in_transit"]),
+            int(r["open_orders"]),
+        )
+        got = figures_from_sums(
+            days, int(r["total"]), int(r["squares"]), on_hand, in_transit, policy, open_orders
+        )
+        row = {
+            "id": proposal_id(constants["computation_id"], n),
+            **constants,
+            "location_id": r["location_id"],
+            "location_type": r["location_type"],
+            "dealer_id": r["dealer_id"],
+            "region_id": r["region_id"],
+            "product_id": r["product_id"],
+            "policy_id": r["policy_id"],
+            "policy_source": r["policy_source"],
+            **{name: r[name] for name in POLICY_FIELDS},
+            **got,
+        }
+        rows.append(row)
+        if r["has_position"]:
+            reorder_points.append(
+                {
+                    "b_location": r["location_id"],
+                    "b_product": r["product_id"],
+                    "b_rop": round(min(got["reorder_point"], MAX_REORDER_POINT), 4),
+                }
+            )
     for part in chunks(rows, 500):
         await session.execute(insert(PROPOSALS), part)
-    for row in rows:
-        if (row["location_id"], row["product_id"]) in stock:
-            await session.execute(
-                update(POSITIONS)
-                .where(
-                    POSITIONS.c.location_id == row["location_id"],
-                    POSITIONS.c.product_id == row["product_id"],
-                )
-                .values(reorder_point=round(row["reorder_point"], 4))
+    if reorder_points:
+        await session.execute(
+            update(POSITIONS)
+            .where(
+                POSITIONS.c.location_id == bindparam("b_location"),
+                POSITIONS.c.product_id == bindparam("b_product"),
             )
-    return computation_id, rows
-
-
-async def _policies(
-    session: AsyncSession, places: dict[tuple[UUID, UUID], tuple[str, UUID, UUID]]
-) -> dict[tuple[UUID, UUID], tuple[UUID | None, str, Policy]]:
-    """The policy of each pair: its own, else its outlet grade's default."""
-    if not places:
-        return {}
-    location_ids = list({loc for loc, _ in places})
-    own = select(ReplenishmentPolicy).where(col(ReplenishmentPolicy.location_id).in_(location_ids))
-    found: dict[tuple[UUID, UUID], tuple[UUID | None, str, Policy]] = {}
-    for p in (await session.scalars(own)).all():
-        assert p.location_id is not None and p.product_id is not None
-        found[(p.location_id, p.product_id)] = (p.id, "location", _policy(p))
-    grades_of = dict(
-        (
-            await session.execute(
-                select(col(Outlet.id), col(Outlet.grade)).where(col(Outlet.id).in_(location_ids))
-            )
-        ).all()
-    )
-    defaults = {
-        p.outlet_grade: p
-        for p in (
-            await session.scalars(
-                select(ReplenishmentPolicy).where(
-                    col(ReplenishmentPolicy.outlet_grade).is_not(None)
-                )
-            )
-        ).all()
-    }
-    for pair in places:
-        if pair in found:
-            continue
-        grade = grades_of.get(pair[0])
-        default = defaults.get(None if grade is None else str(grade))
-        if default is not None:
-            found[pair] = (default.id, "grade", _policy(default))
-    return found
-
-
-def _policy(p: ReplenishmentPolicy) -> Policy:
-    return Policy(
-        lead_time_days=p.lead_time_days,
-        review_period_days=p.review_period_days,
-        service_level=p.service_level,
-        min_quantity=p.min_quantity,
-        max_quantity=p.max_quantity,
-        order_multiple=p.order_multiple,
-        minimum_order_quantity=p.minimum_order_quantity,
+            .values(reorder_point=bindparam("b_rop")),
+            reorder_points,
+        )
+    return (
+        len(rows),
+        sum(1 for row in rows if row["reorder"]),
+        sum(1 for row in rows if row["stock_out"]),
     )
 
 
