@@ -5,7 +5,7 @@ from typing import Any
 
 import httpx
 
-from tests.dealers.helpers import create
+from tests.dealers.helpers import create, feed
 from tests.dealers.test_outlets import make_outlet
 from tests.dealers.test_products import make as make_product
 
@@ -76,3 +76,10 @@ async def pay(
         "allocations": [{"order_id": o["id"], "amount": a} for o, a in parts],
     } | extra
     return await client.post("/v1/payments", json=body, headers=key() | (headers or {}))
+
+
+async def events_of(client: httpx.AsyncClient, type_: str, expected: int = 1) -> list[Any]:
+    """The feed's events of `type_` once `expected` of them are served (PostgreSQL serves an
+    event only when every older transaction has ended)."""
+    page = await feed(client, "/v1/dealer-events", expected, type=type_, limit=500)
+    return list(page["items"])

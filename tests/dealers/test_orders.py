@@ -7,8 +7,8 @@ import httpx
 
 from tests.api import assert_problem, listed, pointers
 from tests.dealers.helpers import partner, unknown_id
-from tests.dealers.order_helpers import key, move, moved, place, trade
-from tests.dealers.stock_helpers import SELL_OUT, STOCK, events, post_lines
+from tests.dealers.order_helpers import events_of, key, move, moved, place, trade
+from tests.dealers.stock_helpers import SELL_OUT, STOCK, post_lines
 
 
 async def test_a_draft_prices_its_lines(dealers: httpx.AsyncClient) -> None:
@@ -187,10 +187,10 @@ async def test_the_lifecycle_is_recorded_and_each_move_is_an_event(
     ]
     assert {h["actor"] for h in history} == {"test-user"}
     for type_ in ("created", "submitted", "confirmed", "shipped", "delivered"):
-        [event] = await events(client, f"order.{type_}")
+        [event] = await events_of(client, f"order.{type_}")
         assert event["data"]["id"] == order["id"]
         assert event["dealer_ids"] == [t["dealer"]["id"]]
-    [delivered] = await events(client, "order.delivered")
+    [delivered] = await events_of(client, "order.delivered")
     assert delivered["data"]["status"] == "delivered"
     assert delivered["data"]["lines"][0]["quantity"] == 4
 
