@@ -8,6 +8,7 @@ from services.dealers.conflicts.routes import router as conflicts_router
 from services.dealers.dealers.routes import router as dealers_router
 from services.dealers.models import tables
 from services.dealers.orders.routes import router as orders_router
+from services.dealers.orders.routes import sell_in as sell_in_router
 from services.dealers.outlets.routes import router as outlets_router
 from services.dealers.payments.routes import payments as payments_router
 from services.dealers.payments.routes import receivables as receivables_router
@@ -43,6 +44,7 @@ SPEC = ServiceSpec(
         replenishment_policies,
         replenishment_proposals,
         orders_router,
+        sell_in_router,
         payments_router,
         receivables_router,
     ],

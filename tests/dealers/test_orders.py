@@ -342,3 +342,26 @@ async def test_partners_order_for_their_own_dealers_only(dealers: httpx.AsyncCli
             f"/v1/orders/{for_outlet['id']}/transitions", json={"status": status}, headers=me
         )
         assert r.status_code == 200, r.text
+
+
+async def test_sell_in_is_what_was_delivered(dealers: httpx.AsyncClient) -> None:
+    t = await trade(dealers)
+    p, q = t["products"]
+    for lines in ([(p, 4), (q, 1)], [(p, 6)]):
+        order = await place(dealers, t["outlet"], lines)
+        await moved(dealers, order, "submitted", "confirmed", "shipped", "delivered")
+    await moved(dealers, await place(dealers, t["outlet"], [(p, 20)]), "submitted")
+    rows = await listed(dealers, "/v1/sell-in", location_id=t["outlet"]["id"])
+    got = {(r["product_id"], r["quantity"], r["amount"]) for r in rows}
+    assert got == {(p["id"], 10, "485.00"), (q["id"], 1, "48.50")}
+    assert {r["location_type"] for r in rows} == {"outlet"}
+    assert {r["dealer_id"] for r in rows} == {t["dealer"]["id"]}
+    first = (await dealers.get("/v1/sell-in", params={"limit": 1})).json()
+    assert len(first["items"]) == 1 and first["next_cursor"]
+    second = (
+        await dealers.get("/v1/sell-in", params={"limit": 1, "cursor": first["next_cursor"]})
+    ).json()
+    assert second["next_cursor"] is None and second["items"] != first["items"]
+    assert await listed(dealers, "/v1/sell-in", day_from="2099-01-01") == []
+    other = partner((await trade(dealers, 2))["dealer"])
+    assert (await dealers.get("/v1/sell-in", headers=other)).json()["items"] == []

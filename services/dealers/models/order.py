@@ -78,6 +78,9 @@ class Order(Base, VersionedRecord, table=True):
     shipped_at: datetime | None = Field(default=None, sa_type=UTCDateTime())
     delivered_at: datetime | None = Field(default=None, sa_type=UTCDateTime())
     cancelled_at: datetime | None = Field(default=None, sa_type=UTCDateTime())
+    delivered_on: date | None = Field(
+        default=None, sa_type=Date, index=True, description="The UTC day of delivery (sell-in)"
+    )
     due_on: date | None = Field(default=None, sa_type=Date, index=True)
 
 

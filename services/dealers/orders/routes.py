@@ -10,7 +10,8 @@ from chassis.app import resource_router
 from chassis.db import SessionDep
 from chassis.errors import problem_responses
 from chassis.etag import IfMatch, check_if_match, set_etag
-from chassis.pagination import Cursor, Limit
+from chassis.pagination import Cursor, Limit, decode_int_cursor, encode_cursor
+from chassis.types import Date
 from services.dealers.common import Reader, Writer
 from services.dealers.models import OrderKind, OrderStatus
 from services.dealers.orders import service
@@ -20,12 +21,15 @@ from services.dealers.orders.schemas import (
     OrderPublic,
     OrderSummary,
     OrderUpdate,
+    SellInPage,
+    SellInRow,
     TransitionCreate,
     TransitionPage,
     TransitionPublic,
 )
 
 router = resource_router("/v1/orders", "orders")
+sell_in = resource_router("/v1/sell-in", "orders")
 
 IdempotencyKey = Annotated[
     str,
@@ -170,3 +174,39 @@ async def list_moves(
     return TransitionPage(
         items=[TransitionPublic.model_validate(r) for r in rows], next_cursor=next_cursor
     )
+
+
+@sell_in.get(
+    "",
+    response_model=SellInPage,
+    summary="Sell-in: delivered quantities per location × product × day, from delivered orders",
+    operation_id="sell_in_list",
+)
+async def list_sell_in(
+    session: SessionDep,
+    caller: Reader,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+    dealer_id: UUID | None = None,
+    location_id: UUID | None = None,
+    product_id: UUID | None = None,
+    day_from: Date | None = None,
+    day_to: Date | None = None,
+) -> SellInPage:
+    offset = decode_int_cursor(cursor) if cursor else 0
+    if offset < 0:
+        offset = 0
+    rows = await service.sell_in(
+        session,
+        caller=caller,
+        limit=limit,
+        offset=offset,
+        day_from=day_from,
+        day_to=day_to,
+        dealer_id=dealer_id,
+        buyer_id=location_id,
+        product_id=product_id,
+    )
+    next_cursor = encode_cursor(offset + limit) if len(rows) > limit else None
+    items = [SellInRow.model_validate(row._mapping) for row in rows[:limit]]
+    return SellInPage(items=items, next_cursor=next_cursor)

@@ -84,7 +84,8 @@ class OrderPublic(ResponseModel):
     paid_amount: MoneyOut
     open_amount: MoneyOut = Field(description="total − paid")
     payment_terms_days: int
-    due_on: date | None = Field(description="Delivery date + payment terms; set on delivery")
+    delivered_on: date | None = Field(description="The UTC day of delivery")
+    due_on: date | None = Field(description="Delivery day + payment terms; set on delivery")
     note: str | None
     created_by: str
     submitted_at: datetime | None
@@ -113,6 +114,7 @@ class OrderSummary(ResponseModel):
     total_amount: MoneyOut
     paid_amount: MoneyOut
     open_amount: MoneyOut
+    delivered_on: date | None
     due_on: date | None
     version: int
     created_at: datetime
@@ -144,3 +146,18 @@ class CreditFigures(ResponseModel):
     order_value: MoneyOut
     available: MoneyOut
     shortfall: MoneyOut
+
+
+class SellInRow(ResponseModel):
+    """What was delivered to a location of one product on one day (from delivered orders)."""
+
+    location_id: UUID
+    location_type: str
+    dealer_id: UUID
+    product_id: UUID
+    day: date
+    quantity: int
+    amount: MoneyOut
+
+
+SellInPage = Page[SellInRow]

@@ -355,7 +355,8 @@ async def transition(
         await _take_from_seller(session, order, lines, now)
     elif target == OrderStatus.delivered:
         await _receive(session, order, lines, now)
-        order.due_on = now.date() + timedelta(days=order.payment_terms_days)
+        order.delivered_on = now.date()
+        order.due_on = order.delivered_on + timedelta(days=order.payment_terms_days)
     setattr(order, _STAMP[target], now)
     order.status = target
     order.updated_at = now
@@ -494,5 +495,45 @@ async def _emit(
     await emit(session, tables.outbox, type_, data, dealer_ids=[order.dealer_id])
 
 
-def today() -> date:
-    return datetime.now(UTC).date()
+async def sell_in(
+    session: AsyncSession,
+    *,
+    caller: Principal,
+    limit: int,
+    offset: int,
+    day_from: date | None = None,
+    day_to: date | None = None,
+    **filters: Any,
+) -> list[Any]:
+    """Delivered quantities and amounts per receiving location × product × day of delivery."""
+    stmt = (
+        select(
+            col(Order.buyer_id).label("location_id"),
+            col(Order.buyer_type).label("location_type"),
+            col(Order.dealer_id),
+            LINES.c.product_id,
+            col(Order.delivered_on).label("day"),
+            func.sum(LINES.c.quantity).label("quantity"),
+            func.sum(LINES.c.amount).label("amount"),
+        )
+        .join(LINES, LINES.c.order_id == col(Order.id))
+        .where(col(Order.status) == OrderStatus.delivered)
+        .group_by(
+            col(Order.buyer_id),
+            col(Order.buyer_type),
+            col(Order.dealer_id),
+            LINES.c.product_id,
+            col(Order.delivered_on),
+        )
+        .order_by(col(Order.delivered_on), col(Order.buyer_id), LINES.c.product_id)
+    )
+    stmt = _visible(stmt, caller)
+    for name, value in filters.items():
+        if value is not None:
+            column = LINES.c.product_id if name == "product_id" else getattr(Order, name)
+            stmt = stmt.where(column == value)
+    if day_from is not None:
+        stmt = stmt.where(col(Order.delivered_on) >= day_from)
+    if day_to is not None:
+        stmt = stmt.where(col(Order.delivered_on) <= day_to)
+    return list((await session.execute(stmt.limit(limit + 1).offset(offset))).all())

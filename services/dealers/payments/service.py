@@ -284,8 +284,8 @@ def _receivable(
             committed += open_
             continue
         balance += open_
-        assert order.delivered_at is not None
-        age = max((as_of - order.delivered_at.date()).days, 0)
+        assert order.delivered_on is not None
+        age = max((as_of - order.delivered_on).days, 0)
         buckets[0 if age <= 30 else 1 if age <= 60 else 2 if age <= 90 else 3] += open_
         if order.due_on is not None and order.due_on < as_of:
             late_amount += open_
@@ -311,12 +311,12 @@ def _receivable(
 
 
 def _open_order(order: Order, as_of: date) -> OpenOrder:
-    assert order.delivered_at is not None and order.due_on is not None
+    assert order.delivered_on is not None and order.due_on is not None
     return OpenOrder(
         order_id=order.id,
         code=order.code,
         status=OrderStatus(order.status),
-        delivered_on=order.delivered_at.date(),
+        delivered_on=order.delivered_on,
         due_on=order.due_on,
         days_overdue=max((as_of - order.due_on).days, 0),
         total_amount=order.total_amount,

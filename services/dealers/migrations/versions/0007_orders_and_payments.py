@@ -49,6 +49,7 @@ def upgrade() -> None:
         sa.Column("shipped_at", chassis.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("delivered_at", chassis.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("cancelled_at", chassis.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("delivered_on", sa.Date(), nullable=True),
         sa.Column("due_on", sa.Date(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_orders")),
         sa.UniqueConstraint("code", name=op.f("uq_orders_code")),
@@ -56,6 +57,7 @@ def upgrade() -> None:
     with op.batch_alter_table("orders", schema=None) as batch_op:
         batch_op.create_index("ix_orders_buyer_id_status", ["buyer_id", "status"], unique=False)
         batch_op.create_index(batch_op.f("ix_orders_dealer_id"), ["dealer_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_orders_delivered_on"), ["delivered_on"], unique=False)
         batch_op.create_index(batch_op.f("ix_orders_due_on"), ["due_on"], unique=False)
         batch_op.create_index(batch_op.f("ix_orders_region_id"), ["region_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_orders_status"), ["status"], unique=False)
@@ -187,6 +189,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_orders_status"))
         batch_op.drop_index(batch_op.f("ix_orders_region_id"))
         batch_op.drop_index(batch_op.f("ix_orders_due_on"))
+        batch_op.drop_index(batch_op.f("ix_orders_delivered_on"))
         batch_op.drop_index(batch_op.f("ix_orders_dealer_id"))
         batch_op.drop_index("ix_orders_buyer_id_status")
 
