@@ -64,7 +64,7 @@ class ServiceKit:
 
 SERVICES = {
     "regions": ServiceKit("regions", ("regions:read", "regions:write")),
-    "dealers": ServiceKit("dealers", ("dealers:read", "dealers:write")),
+    "dealers": ServiceKit("dealers", ("dealers:read", "dealers:write", "orders:write")),
     "advisors": ServiceKit("advisors", ("advisors:read", "advisors:write")),
 }
 

@@ -23,6 +23,8 @@ from services.dealers.models import Dealer, LocationType, Outlet, Product
 
 Reader = Annotated[Principal, require_scopes("dealers:read")]
 Writer = Annotated[Principal, require_scopes("dealers:write")]
+# Placing and moving orders and recording payments: a commercial act, granted on its own.
+Trader = Annotated[Principal, require_scopes("orders:write")]
 CENT = Decimal("0.01")
 
 

@@ -5,6 +5,7 @@ from typing import Any
 
 import httpx
 
+from chassis.testing import auth_headers
 from tests.api import assert_problem, listed, pointers
 from tests.dealers.helpers import partner, unknown_id
 from tests.dealers.order_helpers import events_of, key, move, moved, place, trade
@@ -365,3 +366,20 @@ async def test_sell_in_is_what_was_delivered(dealers: httpx.AsyncClient) -> None
     assert await listed(dealers, "/v1/sell-in", day_from="2099-01-01") == []
     other = partner((await trade(dealers, 2))["dealer"])
     assert (await dealers.get("/v1/sell-in", headers=other)).json()["items"] == []
+
+
+async def test_trading_needs_its_own_scope(dealers: httpx.AsyncClient) -> None:
+    t = await trade(dealers)
+    order = await place(dealers, t["dealer"], [(t["products"][0], 1)])
+    clerk = auth_headers("dealers", ("dealers:read", "dealers:write"))
+    body = {
+        "buyer_id": t["dealer"]["id"],
+        "lines": [{"product_id": t["products"][0]["id"], "quantity": 1}],
+    }
+    assert_problem(await dealers.post("/v1/orders", json=body, headers=key() | clerk), 403)
+    r = await dealers.post(
+        f"/v1/orders/{order['id']}/transitions", json={"status": "submitted"}, headers=clerk
+    )
+    assert_problem(r, 403)
+    assert (await dealers.get(f"/v1/orders/{order['id']}", headers=clerk)).status_code == 200
+    assert len(await listed(dealers, "/v1/orders")) == 1

@@ -12,7 +12,7 @@ from chassis.errors import problem_responses
 from chassis.etag import IfMatch, check_if_match, set_etag
 from chassis.pagination import Cursor, Limit, decode_int_cursor, encode_cursor
 from chassis.types import Date
-from services.dealers.common import Reader, Writer
+from services.dealers.common import Reader, Trader
 from services.dealers.models import OrderKind, OrderStatus
 from services.dealers.orders import service
 from services.dealers.orders.schemas import (
@@ -90,7 +90,7 @@ async def list_orders(
 async def create_order(
     body: OrderCreate,
     session: SessionDep,
-    caller: Writer,
+    caller: Trader,
     response: Response,
     idempotency_key: IdempotencyKey,
 ) -> OrderPublic:
@@ -126,7 +126,7 @@ async def update_order(
     order_id: UUID,
     body: OrderUpdate,
     session: SessionDep,
-    caller: Writer,
+    caller: Trader,
     response: Response,
     if_match: IfMatch = None,
 ) -> OrderPublic:
@@ -148,7 +148,7 @@ async def move_order(
     order_id: UUID,
     body: TransitionCreate,
     session: SessionDep,
-    caller: Writer,
+    caller: Trader,
     response: Response,
     if_match: IfMatch = None,
 ) -> OrderPublic:

@@ -11,7 +11,7 @@ from chassis.db import SessionDep
 from chassis.errors import problem_responses
 from chassis.pagination import Cursor, Limit
 from chassis.types import Date
-from services.dealers.common import Reader, Writer
+from services.dealers.common import Reader, Trader
 from services.dealers.models import LocationType, PaymentMethod
 from services.dealers.orders.routes import IdempotencyKey
 from services.dealers.payments import service
@@ -71,7 +71,7 @@ async def list_payments(
 async def create_payment(
     body: PaymentCreate,
     session: SessionDep,
-    caller: Writer,
+    caller: Trader,
     response: Response,
     idempotency_key: IdempotencyKey,
 ) -> PaymentPublic:
