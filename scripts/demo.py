@@ -6,6 +6,7 @@ import httpx
 from scripts.demo_advisors import load_advisors
 from scripts.demo_dealers import load_dealers
 from scripts.demo_regions import load_regions
+from scripts.demo_stock import load_stock
 from scripts.demo_support import demo_uscc
 
 __all__ = ["demo_uscc", "load_demo"]
@@ -15,4 +16,5 @@ def load_demo(gateway_url: str) -> None:
     with httpx.Client(base_url=gateway_url, timeout=30) as client:
         regions = load_regions(client)
         advisors = load_advisors(client, regions)
-        load_dealers(client, regions, advisors)
+        dealers = load_dealers(client, regions, advisors)
+        load_stock(client, dealers)
