@@ -1,6 +1,7 @@
 """`/v1/orders`: drafts from lines or proposals, the lifecycle and who may move it, the credit
 check on submit, stock on shipment and delivery, idempotent creation, events."""
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -383,3 +384,44 @@ async def test_trading_needs_its_own_scope(dealers: httpx.AsyncClient) -> None:
     assert_problem(r, 403)
     assert (await dealers.get(f"/v1/orders/{order['id']}", headers=clerk)).status_code == 200
     assert len(await listed(dealers, "/v1/orders")) == 1
+
+
+async def test_an_erp_records_moves_after_the_fact(dealers: httpx.AsyncClient) -> None:
+    t = await trade(dealers)
+    p = t["products"][0]
+    now = datetime.now(UTC)
+
+    def ago(days: int) -> str:
+        return (now - timedelta(days=days)).isoformat()
+
+    count = {
+        "location_id": t["dealer"]["id"],
+        "product_id": p["id"],
+        "as_of": ago(70),
+        "on_hand": 7,
+        "in_transit": 0,
+    }
+    await post_lines(dealers, STOCK, [count])
+    order = await place(dealers, t["dealer"], [(p, 10)], placed_at=ago(90))
+    for status, days in (("submitted", 89), ("confirmed", 88), ("shipped", 85)):
+        r = await move(dealers, order, status, at=ago(days))
+        assert r.status_code == 200, r.text
+    r = await move(dealers, order, "delivered", at=ago(86))
+    assert_problem(r, 422)
+    assert "#/at" in pointers(r)  # before the shipment
+    r = await move(dealers, order, "delivered", at=(now + timedelta(days=1)).isoformat())
+    assert_problem(r, 422)
+    assert "#/at" in pointers(r)  # in the future
+    r = await move(dealers, order, "delivered", at=ago(80))
+    assert r.status_code == 200, r.text
+    done = r.json()
+    assert done["delivered_on"] == (now - timedelta(days=80)).date().isoformat()
+    assert done["due_on"] == (now - timedelta(days=50)).date().isoformat()
+    history = await listed(dealers, f"/v1/orders/{order['id']}/transitions")
+    assert history[0]["at"][:10] == (now - timedelta(days=90)).date().isoformat()
+    # the count 70 days ago came after the delivery: it already held the goods
+    [position] = await listed(dealers, "/v1/stock-positions", location_id=t["dealer"]["id"])
+    assert position["on_hand"] == 7
+    receivable = (await dealers.get(f"/v1/receivables/{t['dealer']['id']}")).json()
+    assert receivable["ageing"]["days_61_90"] == "485.00"
+    assert receivable["overdue"][0]["days_overdue"] == 50

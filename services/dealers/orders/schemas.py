@@ -7,7 +7,7 @@ from uuid import UUID
 from pydantic import Field, model_validator
 
 from chassis.pagination import Page
-from chassis.types import Id, Lax, Money, MoneyOut, RequestModel, ResponseModel
+from chassis.types import Id, Lax, Money, MoneyOut, RequestModel, ResponseModel, Timestamp
 from services.dealers.common import Code, Text
 from services.dealers.models import OrderKind, OrderStatus
 
@@ -37,6 +37,10 @@ class OrderCreate(RequestModel):
     proposal_ids: list[Id] | None = Field(default=None, min_length=1, max_length=MAX_ORDER_LINES)
     payment_terms_days: TermsDays = 30
     note: Text | None = None
+    placed_at: Timestamp | None = Field(
+        default=None,
+        description="When it was placed, for an order an ERP records after the fact; default now",
+    )
 
     @model_validator(mode="after")
     def _lines_or_proposals(self) -> "OrderCreate":
@@ -59,6 +63,11 @@ class TransitionCreate(RequestModel):
         description="The next status: submitted, confirmed, shipped, delivered or cancelled"
     )
     reason: Text | None = Field(default=None, description="Required to cancel")
+    at: Timestamp | None = Field(
+        default=None,
+        description="When the move happened, for moves an ERP records after the fact: not in "
+        "the future, not before the order's previous move; default now",
+    )
 
 
 class OrderLinePublic(ResponseModel):

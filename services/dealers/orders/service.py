@@ -237,8 +237,11 @@ async def create(
     session.add(order)
     await session.flush()
     await _write_lines(session, order, rows)
+    placed = _when(data.placed_at, "#/placed_at")
     session.add(
-        OrderTransition(order_id=order.id, to_status=OrderStatus.draft, actor=caller.subject)
+        OrderTransition(
+            order_id=order.id, to_status=OrderStatus.draft, actor=caller.subject, at=placed
+        )
     )
     await session.flush()
     lines = await lines_of(session, order.id)
@@ -347,19 +350,24 @@ async def transition(
                 "settle the payment before cancelling.",
                 field="status",
             )
-    now = datetime.now(UTC)
+    now = _when(data.at, "#/at")
+    previous = await session.scalar(
+        select(func.max(col(OrderTransition.at))).where(col(OrderTransition.order_id) == order.id)
+    )
+    if data.at is not None and previous is not None and now < previous:
+        raise field_error("#/at", f"is before the order's previous move ({previous.isoformat()})")
     lines = await lines_of(session, order.id)
     if target == OrderStatus.submitted:
         await check_credit(session, order)
     elif target == OrderStatus.shipped and order.seller_id is not None:
-        await _take_from_seller(session, order, lines, now)
+        await _take_from_seller(session, order, lines, now, late=data.at is not None)
     elif target == OrderStatus.delivered:
-        await _receive(session, order, lines, now)
+        await _receive(session, order, lines, now, late=data.at is not None)
         order.delivered_on = now.date()
         order.due_on = order.delivered_on + timedelta(days=order.payment_terms_days)
     setattr(order, _STAMP[target], now)
     order.status = target
-    order.updated_at = now
+    order.updated_at = datetime.now(UTC)
     session.add(
         OrderTransition(
             order_id=order.id,
@@ -373,6 +381,19 @@ async def transition(
     await session.flush()
     await _emit(session, f"order.{target}", order, lines, caller)
     return order, lines
+
+
+# Clocks differ: a time a little ahead of ours is taken as now, not refused.
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+def _when(at: datetime | None, pointer: str) -> datetime:
+    now = datetime.now(UTC)
+    if at is None:
+        return now
+    if at > now + CLOCK_SKEW:
+        raise field_error(pointer, "is in the future")
+    return min(at.astimezone(UTC), now)
 
 
 async def exposure(
@@ -431,10 +452,11 @@ async def check_credit(session: AsyncSession, order: Order) -> None:
 
 
 async def _receive(
-    session: AsyncSession, order: Order, lines: list[OrderLine], at: datetime
+    session: AsyncSession, order: Order, lines: list[OrderLine], at: datetime, *, late: bool
 ) -> None:
-    """Add the delivered quantities to the receiving location's stock position (made if none);
-    its time becomes the delivery's unless a newer count is already there."""
+    """Add the delivered quantities to the receiving location's stock position (made if none),
+    which then stands at the delivery's time unless it is newer. A delivery recorded after the
+    fact (`late`) leaves alone a position counted after it: that count already holds the goods."""
     rows = [
         {
             "id": new_id(),
@@ -446,18 +468,19 @@ async def _receive(
             "as_of": at,
             "on_hand": line.quantity,
             "in_transit": 0,
-            "updated_at": at,
+            "updated_at": datetime.now(UTC),
         }
         for line in lines
     ]
     stmt = dialect_insert(session, POSITIONS).values(rows)
-    newer = stmt.excluded.as_of > POSITIONS.c.as_of
+    older = POSITIONS.c.as_of < stmt.excluded.as_of
+    added = POSITIONS.c.on_hand + stmt.excluded.on_hand
     await session.execute(
         stmt.on_conflict_do_update(
             index_elements=[POSITIONS.c.location_id, POSITIONS.c.product_id],
             set_={
-                "on_hand": POSITIONS.c.on_hand + stmt.excluded.on_hand,
-                "as_of": case((newer, stmt.excluded.as_of), else_=POSITIONS.c.as_of),
+                "on_hand": case((older, added), else_=POSITIONS.c.on_hand) if late else added,
+                "as_of": case((older, stmt.excluded.as_of), else_=POSITIONS.c.as_of),
                 "updated_at": stmt.excluded.updated_at,
             },
         )
@@ -465,19 +488,24 @@ async def _receive(
 
 
 async def _take_from_seller(
-    session: AsyncSession, order: Order, lines: list[OrderLine], at: datetime
+    session: AsyncSession, order: Order, lines: list[OrderLine], at: datetime, *, late: bool
 ) -> None:
     """A dealer shipping to its outlet takes the goods out of its warehouse position (never
-    below zero: the next count corrects it)."""
+    below zero: the next count corrects it); a shipment recorded after the fact (`late`) leaves
+    alone a position counted after it."""
     for line in lines:
         left = POSITIONS.c.on_hand - line.quantity
+        stmt = update(POSITIONS).where(
+            POSITIONS.c.location_id == order.seller_id,
+            POSITIONS.c.product_id == line.product_id,
+        )
+        if late:
+            stmt = stmt.where(POSITIONS.c.as_of < at)
+        newer = case((POSITIONS.c.as_of < at, at), else_=POSITIONS.c.as_of)
         await session.execute(
-            update(POSITIONS)
-            .where(
-                POSITIONS.c.location_id == order.seller_id,
-                POSITIONS.c.product_id == line.product_id,
+            stmt.values(
+                on_hand=case((left > 0, left), else_=0), as_of=newer, updated_at=datetime.now(UTC)
             )
-            .values(on_hand=case((left > 0, left), else_=0), updated_at=at)
         )
 
 
