@@ -75,3 +75,32 @@ async def test_five_thousand_lines_in_one_request(dealers: httpx.AsyncClient) ->
     assert again["updated"] == 5000
     sample = await listed(dealers, "/v1/sell-out-reports", product_id=products[-1]["id"])
     assert {(s["quantity"], s["version"]) for s in sample} == {(1, 2)}
+
+
+async def test_new_and_resent_lines_in_one_request(dealers: httpx.AsyncClient) -> None:
+    net = await network(dealers)
+    first = await post_lines(dealers, SELL_OUT, [sale(net, "2026-11-02", 2)])
+    result = await post_lines(
+        dealers,
+        SELL_OUT,
+        [
+            sale(net, "2026-11-01", 1),
+            sale(net, "2026-11-02", 5),
+            sale(net, "2026-11-02", 6),  # the same day twice: refused, the first one stands
+            sale(net, "2026-11-03", 3, location_id=unknown_id()),
+            sale(net, "2026-11-03", 3),
+        ],
+    )
+    assert [i["status"] for i in result["items"]] == [
+        "created", "updated", "invalid", "invalid", "created",
+    ]  # fmt: skip
+    assert result["items"][1]["id"] == first["items"][0]["id"]
+    assert result["items"][2]["errors"][0] == {"pointer": "#/day", "detail": "repeats item 1"}
+    got = await listed(dealers, "/v1/sell-out-reports")
+    assert {(g["day"], g["quantity"], g["version"]) for g in got} == {
+        ("2026-11-01", 1, 1), ("2026-11-02", 5, 2), ("2026-11-03", 3, 1),
+    }  # fmt: skip
+    ids = {g["day"]: g["id"] for g in got}
+    assert [i["id"] for i in result["items"] if i["status"] != "invalid"] == [
+        ids["2026-11-01"], ids["2026-11-02"], ids["2026-11-03"],
+    ]  # fmt: skip
