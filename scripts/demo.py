@@ -5,6 +5,7 @@ import httpx
 
 from scripts.demo_advisors import load_advisors
 from scripts.demo_dealers import load_dealers
+from scripts.demo_orders import load_orders
 from scripts.demo_regions import load_regions
 from scripts.demo_stock import load_stock
 from scripts.demo_support import demo_uscc
@@ -17,4 +18,4 @@ def load_demo(gateway_url: str) -> None:
         regions = load_regions(client)
         advisors = load_advisors(client, regions)
         dealers = load_dealers(client, regions, advisors)
-        load_stock(client, dealers)
+        load_orders(client, load_stock(client, dealers))

@@ -2,10 +2,12 @@
 policies, proposals with outlets to reorder and a few stock-outs), and a second run adds no line."""
 
 import asyncio
+from decimal import Decimal
 from typing import Any
 
 from chassis.testing import auth_headers
 from scripts.demo_dealers import load_dealers
+from scripts.demo_orders import load_orders
 from scripts.demo_stock import DAYS, listed, load_stock
 from tests.advisors.test_demo import sync_client
 from tests.harness import SERVICES, Databases
@@ -19,7 +21,7 @@ REGIONS = {
 def test_stock_demo_loads_and_replays(databases: Databases, backend: str) -> None:
     url = asyncio.run(databases.url("dealers", backend, "demo-stock"))
     app = SERVICES["dealers"].create_app(url)
-    headers = auth_headers("dealers", ("dealers:read", "dealers:write"))
+    headers = auth_headers("dealers", ("dealers:read", "dealers:write", "orders:write"))
     with sync_client(app, headers) as client:
         dealers = load_dealers(client, REGIONS, {})
         demo = load_stock(client, dealers)
@@ -70,6 +72,24 @@ def test_stock_demo_loads_and_replays(databases: Databases, backend: str) -> Non
         for p in by_carton:
             assert p["proposed_quantity"] % p["order_multiple"] == 0
             assert p["proposed_quantity"] >= p["minimum_order_quantity"]
+
+        trade = load_orders(client, demo)
+        assert trade.orders >= 50 and trade.payments >= 25
+        assert trade.by_status.get("delivered", 0) >= 40
+        assert {"submitted", "confirmed", "shipped"} <= trade.by_status.keys()
+        owed = listed(client, "/v1/receivables", as_of=demo.days[-1].isoformat())
+        dealers_owing = [r for r in owed if r["customer_type"] == "dealer"]
+        assert len(dealers_owing) == len(dealers)
+        assert all(Decimal(r["ageing"]["days_61_90"]) > 0 for r in dealers_owing)
+        assert any(Decimal(r["ageing"]["over_90"]) > 0 for r in dealers_owing)
+        assert all(r["overdue_orders"] >= 1 for r in dealers_owing)
+        assert any(r["customer_type"] == "outlet" for r in owed)
+        opened = [p for p in listed(client, "/v1/orders") if p["status"] == "confirmed"]
+        assert opened and all(o["kind"] == "manufacturer_dealer" for o in opened)
+        again_trade = load_orders(client, demo)
+        assert again_trade.orders == trade.orders
+        assert len(listed(client, "/v1/orders")) == trade.orders
+        assert len(listed(client, "/v1/payments")) == trade.payments
 
         again = load_stock(client, dealers)
         assert again.created == {"sell-out-reports": 0, "stock-reports": 0}
