@@ -427,3 +427,48 @@ async def test_an_erp_records_moves_after_the_fact(dealers: httpx.AsyncClient) -
     receivable = (await dealers.get(f"/v1/receivables/{t['dealer']['id']}")).json()
     assert receivable["ageing"]["days_61_90"] == "485.00"
     assert receivable["overdue"][0]["days_overdue"] == 50
+
+
+async def test_open_orders_count_in_the_next_proposals(dealers: httpx.AsyncClient) -> None:
+    t = await trade(dealers)
+    p = t["products"][0]
+    outlet = t["outlet"]
+    count = {
+        "location_id": outlet["id"],
+        "product_id": p["id"],
+        "as_of": "2026-11-20T00:00:00Z",
+        "on_hand": 0,
+        "in_transit": 0,
+    }
+    await post_lines(dealers, STOCK, [count])
+    sales = [
+        {
+            "location_id": outlet["id"],
+            "product_id": p["id"],
+            "day": f"2026-11-{d:02d}",
+            "quantity": 2,
+            "amount": "97.00",
+        }
+        for d in range(1, 21)
+    ]
+    await post_lines(dealers, SELL_OUT, sales)
+    scope = {"outlet_id": outlet["id"], "as_of": "2026-11-20", "window_days": 20}
+
+    async def proposal() -> dict[str, Any]:
+        r = await dealers.post("/v1/replenishment-proposals/compute", json=scope)
+        assert r.status_code == 200, r.text
+        [item] = r.json()["items"]
+        return dict(item)
+
+    before = await proposal()
+    assert (before["open_orders"], before["proposed_quantity"]) == (0, 28)
+    order = await place(dealers, outlet, [(p, 20)])
+    assert (await proposal())["open_orders"] == 0  # a draft is not an order yet
+    await moved(dealers, order, "submitted", "confirmed", "shipped")
+    after = await proposal()
+    assert (after["open_orders"], after["inventory_position"]) == (20, 20)
+    assert (after["reorder"], after["proposed_quantity"]) == (False, 0)  # IP 20 > ROP 14
+    await moved(dealers, order, "delivered")
+    delivered = await proposal()
+    assert (delivered["open_orders"], delivered["on_hand"]) == (0, 20)
+    assert delivered["inventory_position"] == 20
