@@ -112,10 +112,14 @@ async def test_creating_needs_an_idempotency_key_and_a_retry_makes_no_second_ord
     assert len(await listed(dealers, "/v1/orders")) == 1
 
 
-async def test_an_order_from_proposals_takes_their_quantities(dealers: httpx.AsyncClient) -> None:
-    t = await trade(dealers)
-    p, q = t["products"]
-    outlet = t["outlet"]
+async def empty_shelf_selling_two_a_day(
+    client: httpx.AsyncClient,
+    outlet: dict[str, Any],
+    selling: dict[str, Any],
+    *idle: dict[str, Any],
+) -> None:
+    """Nothing on the outlet's shelf on 2026-11-20 of `selling` (and `idle`), and two of
+    `selling` sold every day of November until then."""
     stock = [
         {
             "location_id": outlet["id"],
@@ -124,20 +128,27 @@ async def test_an_order_from_proposals_takes_their_quantities(dealers: httpx.Asy
             "on_hand": 0,
             "in_transit": 0,
         }
-        for x in (p, q)
+        for x in (selling, *idle)
     ]
-    await post_lines(dealers, STOCK, stock)
+    await post_lines(client, STOCK, stock)
     sales = [
         {
             "location_id": outlet["id"],
-            "product_id": p["id"],
+            "product_id": selling["id"],
             "day": f"2026-11-{d:02d}",
             "quantity": 2,
             "amount": "97.00",
         }
         for d in range(1, 21)
     ]
-    await post_lines(dealers, SELL_OUT, sales)
+    await post_lines(client, SELL_OUT, sales)
+
+
+async def test_an_order_from_proposals_takes_their_quantities(dealers: httpx.AsyncClient) -> None:
+    t = await trade(dealers)
+    p, q = t["products"]
+    outlet = t["outlet"]
+    await empty_shelf_selling_two_a_day(dealers, outlet, p, q)
     r = await dealers.post(
         "/v1/replenishment-proposals/compute",
         json={"outlet_id": outlet["id"], "as_of": "2026-11-20", "window_days": 20},
@@ -433,25 +444,7 @@ async def test_open_orders_count_in_the_next_proposals(dealers: httpx.AsyncClien
     t = await trade(dealers)
     p = t["products"][0]
     outlet = t["outlet"]
-    count = {
-        "location_id": outlet["id"],
-        "product_id": p["id"],
-        "as_of": "2026-11-20T00:00:00Z",
-        "on_hand": 0,
-        "in_transit": 0,
-    }
-    await post_lines(dealers, STOCK, [count])
-    sales = [
-        {
-            "location_id": outlet["id"],
-            "product_id": p["id"],
-            "day": f"2026-11-{d:02d}",
-            "quantity": 2,
-            "amount": "97.00",
-        }
-        for d in range(1, 21)
-    ]
-    await post_lines(dealers, SELL_OUT, sales)
+    await empty_shelf_selling_two_a_day(dealers, outlet, p)
     scope = {"outlet_id": outlet["id"], "as_of": "2026-11-20", "window_days": 20}
 
     async def proposal() -> dict[str, Any]:
