@@ -144,7 +144,11 @@ async def compute(
 ) -> ComputeResult:
     done = await service.compute(session, body, caller=caller)
     rows, next_cursor = await service.list_proposals(
-        session, caller=caller, limit=limit, cursor=None, computation_id=done.computation_id
+        session,
+        caller=caller,
+        limit=limit,
+        cursor=service.before_first(done.computation_id),
+        computation_id=done.computation_id,
     )
     return ComputeResult(
         computation_id=done.computation_id,

@@ -51,7 +51,7 @@ from chassis.bulk import is_postgres
 from chassis.db import new_id
 from chassis.errors import Conflict, Forbidden, NotFound, field_error
 from chassis.identity import Principal
-from chassis.pagination import paginate
+from chassis.pagination import encode_cursor, paginate
 from services.dealers.common import chunks, known_products, locations
 from services.dealers.models import (
     OPEN_STATUSES,
@@ -406,6 +406,12 @@ def proposal_id(computation_id: UUID, n: int) -> UUID:
     """The n-th proposal of a computation: the computation id's first ten bytes (its time and
     randomness) and n, so that a computation's proposals list in location × product order."""
     return UUID(hex=computation_id.hex[:20] + f"{n:012x}")
+
+
+def before_first(computation_id: UUID) -> str:
+    """A cursor just before a computation's first proposal: its page is then a short range of
+    the primary key instead of a sort of the whole computation."""
+    return encode_cursor(proposal_id(computation_id, 0))
 
 
 async def compute(session: AsyncSession, scope: ComputeRequest, *, caller: Principal) -> Computed:
