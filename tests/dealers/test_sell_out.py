@@ -1,5 +1,9 @@
 """`/v1/sell-out-reports`: a resend of the same (location, product, day) replaces the figure."""
 
+import asyncio
+from datetime import date, timedelta
+from typing import Any
+
 import httpx
 
 from tests.api import listed
@@ -104,3 +108,23 @@ async def test_new_and_resent_lines_in_one_request(dealers: httpx.AsyncClient) -
     assert [i["id"] for i in result["items"] if i["status"] != "invalid"] == [
         ids["2026-11-01"], ids["2026-11-02"], ids["2026-11-03"],
     ]  # fmt: skip
+
+
+async def test_parallel_overlapping_requests(dealers_committed: httpx.AsyncClient) -> None:
+    """Requests resending the same lines in opposite orders neither fail nor lose a figure."""
+    client = dealers_committed
+    net = await network(client)
+    products = [net["product"]] + [await make_product(client, n) for n in range(2, 6)]
+    days = [(date(2026, 1, 1) + timedelta(days=d)).isoformat() for d in range(300)]
+    lines = [sale(net, day, 1, product_id=p["id"]) for p in products for day in days]
+
+    def variant(n: int) -> list[dict[str, Any]]:
+        ordered = lines if n % 2 == 0 else lines[::-1]
+        return [dict(line, quantity=n) for line in ordered]
+
+    results = await asyncio.gather(*(post_lines(client, SELL_OUT, variant(n)) for n in range(6)))
+    assert sum(r["created"] for r in results) == len(lines)
+    assert sum(r["updated"] for r in results) == 5 * len(lines)
+    got = await listed(client, "/v1/sell-out-reports", product_id=products[0]["id"])
+    assert len(got) == 300 and {g["version"] for g in got} == {6}
+    assert len({g["quantity"] for g in got}) == 1  # one request's figures won, whole

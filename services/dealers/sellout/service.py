@@ -89,6 +89,10 @@ _UPSERT = text(
 ).bindparams(bindparam("now", type_=UTCDateTime()))
 
 
+def _key(item: SellOutCreate) -> tuple[bytes, bytes, date]:
+    return item.location_id.bytes, item.product_id.bytes, item.day
+
+
 async def _upsert_unnest(
     session: AsyncSession, valid: list[tuple[int, SellOutCreate]], places: dict[UUID, Location]
 ) -> dict[int, tuple[Status, UUID]]:
@@ -98,7 +102,9 @@ async def _upsert_unnest(
         "id": [], "location_id": [], "location_type": [], "dealer_id": [], "region_id": [],
         "product_id": [], "day": [], "quantity": [], "amount": [],
     }  # fmt: skip
-    for _, item in valid:
+    # in key order, so that requests writing the same lines lock them in the same order and
+    # wait for each other instead of deadlocking
+    for _, item in sorted(valid, key=lambda pair: _key(pair[1])):
         place = places[item.location_id]
         columns["id"].append(new_id())
         columns["location_id"].append(item.location_id)
