@@ -9,6 +9,7 @@ import httpx
 from tests.api import listed
 from tests.dealers.helpers import feed, partner, unknown_id
 from tests.dealers.stock_helpers import STOCK, network, post_lines, stock_line
+from tests.dealers.test_products import make as make_product
 
 
 async def test_a_resend_changes_nothing(dealers: httpx.AsyncClient) -> None:
@@ -167,3 +168,23 @@ async def test_parallel_reports_lose_no_line(dealers_committed: httpx.AsyncClien
     assert len(await listed(client, "/v1/stock-reports", product_id=net["product"]["id"])) == 160
     [position] = await listed(client, "/v1/stock-positions", product_id=net["product"]["id"])
     assert (position["on_hand"], position["as_of"][:13]) == (7, "2026-11-20T07")
+
+
+async def test_parallel_overlapping_reports(dealers_committed: httpx.AsyncClient) -> None:
+    """The same lines sent in parallel in opposite orders: stored once, no request fails."""
+    client = dealers_committed
+    net = await network(client)
+    products = [net["product"]] + [await make_product(client, n) for n in range(2, 6)]
+    lines = [
+        stock_line(net, product_id=p["id"], as_of=f"2026-11-{day:02d}T08:00:00Z", on_hand=day)
+        for p in products
+        for day in range(1, 29)
+    ]
+    orders = [lines if n % 2 == 0 else lines[::-1] for n in range(6)]
+    results = await asyncio.gather(*(post_lines(client, STOCK, o) for o in orders))
+    assert sum(r["created"] for r in results) == len(lines)
+    assert sum(r["updated"] for r in results) == 5 * len(lines)
+    positions = await listed(client, "/v1/stock-positions", location_id=net["outlet"]["id"])
+    assert sorted(p["on_hand"] for p in positions) == [28] * 5
+    reported = await feed(client, "/v1/dealer-events", len(lines), type="stock.reported", limit=500)
+    assert len(reported["items"]) == len(lines)  # one event per stored line, none per resend

@@ -6,18 +6,18 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Select, Table, select, tuple_
+from sqlalchemy import Select, Table, select, text, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 from starlette.responses import Response
 
-from chassis.bulk import Batch, Status, matching
+from chassis.bulk import Batch, Status, is_postgres, matching
 from chassis.db import new_id
 from chassis.errors import FieldError
 from chassis.identity import Principal
 from chassis.outbox import emit_many
 from chassis.pagination import paginate
-from services.dealers.common import chunks, dialect_insert, known_products, locations
+from services.dealers.common import Location, chunks, dialect_insert, known_products, locations
 from services.dealers.models import StockPosition, StockReport, tables
 from services.dealers.stock.schemas import StockReportCreate
 
@@ -93,47 +93,101 @@ async def bulk_report(
                 batch.reject(index, FieldError("#/as_of", f"repeats item {first}"))
         else:
             seen[key] = (index, item)
-    stored = await _stored(session, list(seen))
     written: dict[int, tuple[Status, UUID]] = {}
-    new: list[dict[str, Any]] = []
     now = datetime.now(UTC)
-    for key, (index, item) in seen.items():
-        if key in stored:
-            id_, on_hand, in_transit = stored[key]
-            if (on_hand, in_transit) != (item.on_hand, item.in_transit):
-                detail = "differs from the figure already reported for this location and as_of"
-                batch.reject(index, FieldError("#/on_hand", detail))
+    new: list[dict[str, Any]] = []
+    waiting = dict(seen)
+    # A key already stored answers `updated` (same figures) or is refused. A key stored by a
+    # request running alongside shows up as not inserted: it is checked the same way, once.
+    for attempt in (0, 1):
+        stored = await _stored(session, list(waiting))
+        rows: list[dict[str, Any]] = []
+        for key, (index, item) in waiting.items():
+            if key in stored:
+                id_, on_hand, in_transit = stored[key]
+                if (on_hand, in_transit) != (item.on_hand, item.in_transit):
+                    detail = "differs from the figure already reported for this location and as_of"
+                    batch.reject(index, FieldError("#/on_hand", detail))
+                else:
+                    written[index] = ("updated", id_)
+            elif attempt == 0:
+                rows.append(_report_row(item, places[item.location_id], now))
+            else:  # inserted by no one, stored by no one: cannot happen; refuse, write nothing
+                batch.reject(index, FieldError("#/as_of", "could not be stored; send it again"))
+        if not rows:
+            break
+        inserted = await _insert_reports(session, rows)
+        waiting = {}
+        for row in rows:
+            key = (row["location_id"], row["product_id"], row["as_of"])
+            if row["id"] in inserted:
+                new.append(row)
+                written[seen[key][0]] = ("created", row["id"])
             else:
-                written[index] = ("updated", id_)
-            continue
-        place = places[item.location_id]
-        report_id = new_id()
-        row: dict[str, Any] = {
-            "id": report_id,
-            "location_id": item.location_id,
-            "location_type": place.type.value,
-            "dealer_id": place.dealer_id,
-            "product_id": item.product_id,
-            "as_of": item.as_of.astimezone(UTC),
-            "on_hand": item.on_hand,
-            "in_transit": item.in_transit,
-            "created_at": now,
-        }
-        new.append(row)
-        written[index] = ("created", report_id)
+                waiting[key] = seen[key]
+        if not waiting:
+            break
     # a repeated identical line answers like the first one
     for index, item in batch.valid:
         if index not in written:
             first = seen[(item.location_id, item.product_id, item.as_of)][0]
             if first in written:
                 written[index] = written[first]
-    for part in chunks(new):
-        stmt = dialect_insert(session, REPORTS).values(part)
-        await session.execute(stmt.on_conflict_do_nothing())
     events = await _move_positions(session, new, places, now)
     events += [("stock.reported", _event(row), [row["dealer_id"]]) for row in new]
     await emit_many(session, tables.outbox, events)
     return batch.response(written)
+
+
+def _report_row(item: StockReportCreate, place: Location, now: datetime) -> dict[str, Any]:
+    return {
+        "id": new_id(),
+        "location_id": item.location_id,
+        "location_type": place.type.value,
+        "dealer_id": place.dealer_id,
+        "product_id": item.product_id,
+        "as_of": item.as_of.astimezone(UTC),
+        "on_hand": item.on_hand,
+        "in_transit": item.in_transit,
+        "created_at": now,
+    }
+
+
+def _order(row: dict[str, Any]) -> tuple[bytes, bytes, datetime]:
+    return row["location_id"].bytes, row["product_id"].bytes, row["as_of"]
+
+
+async def _insert_reports(session: AsyncSession, rows: list[dict[str, Any]]) -> set[UUID]:
+    """Insert the rows whose key is free; the ids of those inserted. In key order, so that
+    requests reporting the same lines wait for each other instead of deadlocking."""
+    rows = sorted(rows, key=_order)
+    inserted: set[UUID] = set()
+    if is_postgres(session):
+        params = {c: [row[c] for row in rows] for c in _REPORT_COLUMNS}
+        result = await session.execute(_INSERT_REPORTS, params)
+        return set(result.scalars().all())
+    for part in chunks(rows):
+        stmt = dialect_insert(session, REPORTS).values(part).on_conflict_do_nothing()
+        result = await session.execute(stmt.returning(REPORTS.c.id))
+        inserted.update(result.scalars().all())
+    return inserted
+
+
+_REPORT_COLUMNS = (
+    "id", "location_id", "location_type", "dealer_id", "product_id", "as_of", "on_hand",
+    "in_transit", "created_at",
+)  # fmt: skip
+_INSERT_REPORTS = text(
+    """INSERT INTO stock_reports (id, location_id, location_type, dealer_id, product_id, as_of,
+           on_hand, in_transit, created_at)
+       SELECT * FROM unnest(CAST(:id AS UUID[]), CAST(:location_id AS UUID[]),
+                            CAST(:location_type AS VARCHAR[]), CAST(:dealer_id AS UUID[]),
+                            CAST(:product_id AS UUID[]), CAST(:as_of AS TIMESTAMPTZ[]),
+                            CAST(:on_hand AS INTEGER[]), CAST(:in_transit AS INTEGER[]),
+                            CAST(:created_at AS TIMESTAMPTZ[]))
+       ON CONFLICT DO NOTHING
+       RETURNING id"""
+)
 
 
 async def _stored(session: AsyncSession, keys: list[Key]) -> dict[Key, tuple[UUID, int, int]]:
@@ -211,6 +265,7 @@ async def _move_positions(
             if position <= rop and not was_below:
                 data = _event(row) | {"reorder_point": str(rop)}
                 events.append(("stock.below_reorder_point", data, [row["dealer_id"]]))
+    rows.sort(key=lambda row: (row["location_id"].bytes, row["product_id"].bytes))
     for part in chunks(rows):
         stmt = dialect_insert(session, POSITIONS).values(part)
         changed = ("location_type", "dealer_id", "region_id", "as_of", "on_hand", "in_transit")
