@@ -329,3 +329,18 @@ async def test_partners_change_only_their_own_policies(dealers: httpx.AsyncClien
     assert r.status_code == 200 and r.json()["lead_time_days"] == 2
     assert_problem(await dealers.delete(f"{POLICIES}/{grade.json()['id']}", headers=headers), 403)
     assert (await dealers.get(f"{POLICIES}/{other.json()['id']}")).json()["version"] == 1
+
+
+async def test_enormous_figures_are_stored_capped(dealers: httpx.AsyncClient) -> None:
+    """A billion a day for four weeks proposes more than an INTEGER holds: stored capped."""
+    net = await network(dealers)
+    big = 1_000_000_000
+    sales = [sale(net, f"2026-11-{d:02d}", big) for d in range(1, 29)]
+    await post_lines(dealers, SELL_OUT, sales)
+    await post_lines(dealers, STOCK, [stock_line(net, on_hand=big, in_transit=big)])
+    r = await dealers.post(COMPUTE, json={"outlet_id": net["outlet"]["id"], "as_of": "2026-11-28"})
+    assert r.status_code == 200, r.text
+    [p] = r.json()["items"]
+    assert (p["mean_daily_demand"], p["order_up_to"]) == (big, 14 * big)
+    assert (p["reorder"], p["proposed_quantity"]) == (True, 2_147_483_647)
+    assert p["inventory_position"] == 2 * big

@@ -76,6 +76,9 @@ ORDERS: Table = Order.__table__  # type: ignore[attr-defined]
 ORDER_LINES: Table = OrderLine.__table__  # type: ignore[attr-defined]
 # stock_positions.reorder_point is NUMERIC(14, 4)
 MAX_REORDER_POINT = 9_999_999_999.0
+# replenishment_proposals keeps quantities in INTEGER columns: larger figures are stored capped
+MAX_QUANTITY = 2_147_483_647
+CAPPED = ("open_orders", "inventory_position", "proposed_quantity")
 # A computation's memory for hashing its pairs (100,000 pairs fit); the server default is 4MB.
 WORK_MEM = "64MB"
 # The aggregate goes into CREATE TABLE AS, which takes no bind parameters: its values (ids and
@@ -512,13 +515,13 @@ async def _compute_in_sql(
         "demand_std_dev": sigma,
         "on_hand": i.c.on_hand,
         "in_transit": i.c.in_transit,
-        "open_orders": i.c.open_orders,
-        "inventory_position": position,
+        "open_orders": func.least(i.c.open_orders, MAX_QUANTITY),
+        "inventory_position": func.least(position, MAX_QUANTITY),
         "safety_stock": safety,
         "reorder_point": rop,
         "order_up_to": up_to,
         "reorder": reorder,
-        "proposed_quantity": cast(quantity, Integer),
+        "proposed_quantity": cast(func.least(quantity, MAX_QUANTITY), Integer),
         "days_of_cover": case((d > 0, cast(i.c.on_hand, f8) / d), else_=null()),
         "stock_out": and_(i.c.on_hand == 0, d > 0),
     }
@@ -581,6 +584,7 @@ async def _compute_in_python(
             "policy_source": r["policy_source"],
             **{name: r[name] for name in POLICY_FIELDS},
             **got,
+            **{name: min(got[name], MAX_QUANTITY) for name in CAPPED},
         }
         rows.append(row)
         if r["has_position"]:
