@@ -344,3 +344,13 @@ async def test_enormous_figures_are_stored_capped(dealers: httpx.AsyncClient) ->
     assert (p["mean_daily_demand"], p["order_up_to"]) == (big, 14 * big)
     assert (p["reorder"], p["proposed_quantity"]) == (True, 2_147_483_647)
     assert p["inventory_position"] == 2 * big
+
+
+async def test_a_window_before_the_year_one_is_refused(dealers: httpx.AsyncClient) -> None:
+    net = await network(dealers)
+    scope = {"outlet_id": net["outlet"]["id"], "as_of": "0001-01-05", "window_days": 28}
+    r = await dealers.post(COMPUTE, json=scope)
+    assert_problem(r, 422)
+    assert pointers(r) == ["#/as_of"]
+    r = await dealers.post(COMPUTE, json=scope | {"window_days": 5})
+    assert r.status_code == 200 and r.json()["pairs"] == 0

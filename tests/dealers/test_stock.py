@@ -188,3 +188,18 @@ async def test_parallel_overlapping_reports(dealers_committed: httpx.AsyncClient
     assert sorted(p["on_hand"] for p in positions) == [28] * 5
     reported = await feed(client, "/v1/dealer-events", len(lines), type="stock.reported", limit=500)
     assert len(reported["items"]) == len(lines)  # one event per stored line, none per resend
+
+
+async def test_times_outside_utc_are_refused(dealers: httpx.AsyncClient) -> None:
+    net = await network(dealers)
+    result = await post_lines(
+        dealers,
+        STOCK,
+        [
+            stock_line(net, as_of="0001-01-01T00:00:00+01:00"),
+            stock_line(net, as_of="9999-12-31T23:00:00-05:00"),
+            stock_line(net, as_of="0001-01-01T00:00:00-01:00"),
+        ],
+    )
+    assert [i["status"] for i in result["items"]] == ["invalid", "invalid", "created"]
+    assert result["items"][0]["errors"][0]["pointer"] == "#/as_of"

@@ -421,6 +421,8 @@ async def compute(session: AsyncSession, scope: ComputeRequest, *, caller: Princ
     """Proposals for every location × product in scope that has a stock position or sales in the
     window, stored under one computation id; the reorder point recorded on each stock position."""
     last = scope.as_of or datetime.now(UTC).date()
+    if last.toordinal() < scope.window_days:
+        raise field_error("#/as_of", "leaves no room for the window before the year 1")
     first = last - timedelta(days=scope.window_days - 1)
     computation_id = new_id()
     constants = {

@@ -82,6 +82,9 @@ async def bulk_report(
     products = await known_products(session, (m.product_id for _, m in batch.valid))
     seen: dict[Key, tuple[int, StockReportCreate]] = {}
     for index, item in list(batch.valid):
+        if not _in_range(item.as_of):
+            batch.reject(index, FieldError("#/as_of", "is out of range in UTC"))
+            continue
         key = (item.location_id, item.product_id, item.as_of)
         if item.location_id not in places:
             batch.reject(index, FieldError("#/location_id", "is not a known location"))
@@ -137,6 +140,15 @@ async def bulk_report(
     events += [("stock.reported", _event(row), [row["dealer_id"]]) for row in new]
     await emit_many(session, tables.outbox, events)
     return batch.response(written)
+
+
+def _in_range(moment: datetime) -> bool:
+    """Whether the time is a date-time in UTC at all (0001-01-01T00:00+01:00 is not)."""
+    try:
+        moment.astimezone(UTC)
+    except OverflowError:
+        return False
+    return True
 
 
 def _report_row(item: StockReportCreate, place: Location, now: datetime) -> dict[str, Any]:
