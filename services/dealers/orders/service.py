@@ -470,7 +470,8 @@ async def _receive(
             "in_transit": 0,
             "updated_at": datetime.now(UTC),
         }
-        for line in lines
+        # in key order, as stock reports write positions: racing writers wait, never deadlock
+        for line in sorted(lines, key=lambda line: line.product_id)
     ]
     stmt = dialect_insert(session, POSITIONS).values(rows)
     older = POSITIONS.c.as_of < stmt.excluded.as_of
@@ -493,7 +494,7 @@ async def _take_from_seller(
     """A dealer shipping to its outlet takes the goods out of its warehouse position (never
     below zero: the next count corrects it); a shipment recorded after the fact (`late`) leaves
     alone a position counted after it."""
-    for line in lines:
+    for line in sorted(lines, key=lambda line: line.product_id):
         left = POSITIONS.c.on_hand - line.quantity
         stmt = update(POSITIONS).where(
             POSITIONS.c.location_id == order.seller_id,
