@@ -10,6 +10,7 @@ import httpx
 
 from tests.api import listed
 from tests.dealers.order_helpers import events_of, move, moved, pay, place, trade
+from tests.dealers.stock_helpers import STOCK
 
 N = 8
 
@@ -102,3 +103,36 @@ async def test_a_delivery_racing_payments_keeps_the_balances(
         assert (got["status"], got["paid_amount"]) == ("delivered", paid)
     [position] = await listed(client, "/v1/stock-positions", location_id=t["dealer"]["id"])
     assert position["on_hand"] == 14  # both deliveries arrived
+
+
+async def test_deliveries_and_stock_reports_racing_never_deadlock(
+    dealers_committed: httpx.AsyncClient,
+) -> None:
+    client = dealers_committed
+    t = await trade(client)
+    outlet, products = t["outlet"], t["products"]
+    orders = []
+    for _ in range(3):
+        placed = await place(client, outlet, [(products[0], 3), (products[1], 3)])
+        orders.append(await moved(client, placed, "submitted", "confirmed", "shipped"))
+
+    def counts(day: int) -> list[dict[str, Any]]:
+        return [
+            {
+                "location_id": outlet["id"],
+                "product_id": p["id"],
+                "as_of": f"2026-11-{day:02d}T00:00:00Z",
+                "on_hand": 10,
+                "in_transit": 0,
+            }
+            for p in reversed(products)  # the other order than the deliveries'
+        ]
+
+    jobs = [move(client, o, "delivered") for o in orders]
+    jobs += [client.post(STOCK, json={"items": counts(day)}) for day in (1, 2, 3)]
+    answers = await asyncio.gather(*jobs)
+    assert [r.status_code for r in answers] == [200] * 6, [r.text for r in answers]
+    positions = await listed(client, "/v1/stock-positions", location_id=outlet["id"])
+    assert len(positions) == 2
+    # each delivery added 3 to whatever count it found: 9 on nothing, up to 19 on a count of 10
+    assert all(p["on_hand"] in {9, 10, 13, 16, 19} for p in positions)
