@@ -354,3 +354,24 @@ async def test_a_window_before_the_year_one_is_refused(dealers: httpx.AsyncClien
     assert pointers(r) == ["#/as_of"]
     r = await dealers.post(COMPUTE, json=scope | {"window_days": 5})
     assert r.status_code == 200 and r.json()["pairs"] == 0
+
+
+async def test_the_database_computes_what_figures_computes(dealers: httpx.AsyncClient) -> None:
+    """Varying demand, a grade default with a multiple and an MOQ, open stock: every stored
+    figure equals the Python reference exactly, on either database."""
+    net = await network(dealers)
+    body = {"outlet_grade": "A", "lead_time_days": 4, "review_period_days": 3,
+            "service_level": 0.975, "order_multiple": 6, "minimum_order_quantity": 40}  # fmt: skip
+    assert (await dealers.post(POLICIES, json=body)).status_code == 201
+    daily = [2, 0, 7, 4, 0, 0, 13, 6, 1, 9]
+    sales = [sale(net, f"2026-11-{d + 1:02d}", q) for d, q in enumerate(daily) if q]
+    await post_lines(dealers, SELL_OUT, sales)
+    await post_lines(dealers, STOCK, [stock_line(net, on_hand=11, in_transit=3)])
+    scope = {"outlet_id": net["outlet"]["id"], "as_of": "2026-11-10", "window_days": 10}
+    [p] = (await dealers.post(COMPUTE, json=scope)).json()["items"]
+    policy = Policy(lead_time_days=4, review_period_days=3, service_level=0.975,
+                    order_multiple=6, minimum_order_quantity=40)  # fmt: skip
+    expected = figures(daily, 11, 3, policy)
+    # d = 4.2, σ² = 35.6 − 17.64, ROP 33.4, S 46.0, IP 14: 32.0 → 36, below the MOQ 40 → 42
+    assert expected["reorder"] and expected["proposed_quantity"] == 42
+    assert {k: p[k] for k in expected} == expected
