@@ -1,12 +1,13 @@
 """The app factory every service uses: middlewares, problem handlers, health, feed and contract."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, Depends, FastAPI
+import orjson
+from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 
@@ -35,9 +36,35 @@ class ServiceSpec:
     migrations: Path
 
 
+class _OrjsonRequest(Request):
+    """A request whose JSON body orjson parses: several times faster than the standard library
+    on bulk bodies, and stricter (no NaN, no lone surrogates). Its `JSONDecodeError` is the
+    standard library's, so a malformed body is still FastAPI's 422."""
+
+    async def json(self) -> Any:
+        if not hasattr(self, "_json"):
+            self._json = orjson.loads(await self.body())
+        return self._json
+
+
+class OrjsonRoute(APIRoute):
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def route(request: Request) -> Response:
+            return await handler(_OrjsonRequest(request.scope, request.receive))
+
+        return route
+
+
 def resource_router(prefix: str, tag: str) -> APIRouter:
     """A router for one collection: every route on it declares the 401, 403 and 422 problems."""
-    return APIRouter(prefix=prefix, tags=[tag], responses=problem_responses(401, 403, 422))
+    return APIRouter(
+        prefix=prefix,
+        tags=[tag],
+        responses=problem_responses(401, 403, 422),
+        route_class=OrjsonRoute,
+    )
 
 
 def operation_id(route: APIRoute) -> str:

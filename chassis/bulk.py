@@ -7,6 +7,7 @@ bind parameters for 1,000 rows instead of 16,000, whose compilation dominated a 
 import gc
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from enum import Enum
 from functools import cache
 from typing import Any, Generic, Literal, TypeVar
 from uuid import UUID
@@ -28,7 +29,7 @@ M = TypeVar("M", bound=BaseModel)
 Status = Literal["created", "updated", "invalid"]
 MAX_ITEMS = 1000
 _PG = postgresql.dialect()  # type: ignore[no-untyped-call]
-_RECORD = ("id", "created_at", "updated_at", "version")
+_RECORD = frozenset({"id", "created_at", "updated_at", "version"})
 
 
 class ItemError(BaseModel):
@@ -202,7 +203,12 @@ def _array(table: Table, column: str, rows: Sequence[dict[str, Any]]) -> list[An
     values = [row[column] for row in rows]
     if isinstance(table.c[column].type, JSON):
         return [None if v is None else dumps(v).decode() for v in values]
-    return [v.value if hasattr(v, "value") else v for v in values]
+    # A StrEnum or IntEnum is its value to the driver; another enum is not. A column's values
+    # share their type (validated by one model), so the first one that is not None tells.
+    sample = next((v for v in values if v is not None), None)
+    if isinstance(sample, Enum) and not isinstance(sample, str | int):
+        return [None if v is None else v.value for v in values]
+    return values
 
 
 async def upsert_by_key(
@@ -218,7 +224,8 @@ async def upsert_by_key(
     lookup when the caller already made it."""
     if not rows:
         return []
-    rows = [{c: v for c, v in row.items() if c not in _RECORD} for row in rows]
+    if not _RECORD.isdisjoint(rows[0]):  # the rows of one request share their keys
+        rows = [{c: v for c, v in row.items() if c not in _RECORD} for row in rows]
     if existing is None:
         found = await lookup(session, table, key, [row[key] for row in rows], ("id",))
         existing = {k: id_ for k, id_ in found}

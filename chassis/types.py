@@ -13,9 +13,11 @@ from pydantic import (
     ConfigDict,
     PlainSerializer,
     Strict,
+    ValidationError,
     WithJsonSchema,
-    field_validator,
+    model_validator,
 )
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 TIMESTAMP_RE = (
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}"
@@ -35,18 +37,37 @@ class RequestModel(BaseModel):
 
     model_config = ConfigDict(strict=True, extra="forbid", str_strip_whitespace=False)
 
-    @field_validator("*", mode="before")
+    @model_validator(mode="before")
     @classmethod
-    def _no_nul_characters(cls, value: Any) -> Any:
-        path = _nul_path(value)
-        if path is not None:
-            raise ValueError(f"text{' at /' + path if path else ''} contains a NUL character")
-        return value
+    def _no_nul_characters(cls, data: Any) -> Any:
+        """PostgreSQL text can't hold NUL: refuse it naming the field. One pass over the raw
+        fields per model (a validator per field cost a bulk request a tenth of its CPU)."""
+        if not isinstance(data, dict):
+            return data
+        for key, value in data.items():
+            if isinstance(value, str):
+                if "\x00" not in value:
+                    continue
+                path: tuple[str | int, ...] = ()
+            elif isinstance(value, dict | list):
+                found = _nul_path(value)
+                if found is None:
+                    continue
+                path = found
+            else:
+                continue
+            detail = InitErrorDetails(type=_NUL, loc=(key, *path), input=value)
+            raise ValidationError.from_exception_data(cls.__name__, [detail])
+        return data
 
 
-def _nul_path(value: Any, prefix: str = "") -> str | None:
+_NUL = PydanticCustomError("nul_character", "contains a NUL character")
+
+
+def _nul_path(value: Any) -> tuple[str | int, ...] | None:
+    """Where in `value` a string holds a NUL character, if one does."""
     if isinstance(value, str):
-        return prefix if "\x00" in value else None
+        return () if "\x00" in value else None
     items = (
         value.items()
         if isinstance(value, dict)
@@ -55,9 +76,9 @@ def _nul_path(value: Any, prefix: str = "") -> str | None:
         else ()
     )
     for key, item in items:
-        found = _nul_path(item, f"{prefix}/{key}" if prefix else str(key))
+        found = _nul_path(item)
         if found is not None:
-            return found
+            return (key, *found)
     return None
 
 
