@@ -64,7 +64,9 @@ class ServiceKit:
 
 SERVICES = {
     "regions": ServiceKit("regions", ("regions:read", "regions:write")),
-    "dealers": ServiceKit("dealers", ("dealers:read", "dealers:write", "orders:write")),
+    "dealers": ServiceKit(
+        "dealers", ("dealers:read", "dealers:write", "orders:write", "stock:report")
+    ),
     "advisors": ServiceKit("advisors", ("advisors:read", "advisors:write")),
 }
 

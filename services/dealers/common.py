@@ -23,6 +23,9 @@ from services.dealers.models import Dealer, LocationType, Outlet, Product
 
 Reader = Annotated[Principal, require_scopes("dealers:read")]
 Writer = Annotated[Principal, require_scopes("dealers:write")]
+# Reporting stock and sell-out and computing proposals from them: what partners' systems and the
+# field force do all day, granted without the right to change master data.
+Reporter = Annotated[Principal, require_scopes("stock:report")]
 # Placing and moving orders and recording payments: a commercial act, granted on its own.
 Trader = Annotated[Principal, require_scopes("orders:write")]
 CENT = Decimal("0.01")

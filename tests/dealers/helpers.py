@@ -15,7 +15,7 @@ CHENGDU = "01a221de-6ceb-7108-8dab-d0c4dfae1f7d"
 MIANYANG = "01a221de-6ceb-7108-8dab-d0c4dfae1f80"
 ADVISOR = "01a221de-6ceb-7108-8dab-d0c4dfae1f90"
 WRONG_CHECK_CHARACTER = "91350100M000100Y44"
-SCOPES = ("dealers:read", "dealers:write", "orders:write")
+SCOPES = ("dealers:read", "dealers:write", "orders:write", "stock:report")
 
 
 def body(n: int, **extra: Any) -> dict[str, Any]:

@@ -21,7 +21,9 @@ REGIONS = {
 def test_stock_demo_loads_and_replays(databases: Databases, backend: str) -> None:
     url = asyncio.run(databases.url("dealers", backend, "demo-stock"))
     app = SERVICES["dealers"].create_app(url)
-    headers = auth_headers("dealers", ("dealers:read", "dealers:write", "orders:write"))
+    headers = auth_headers(
+        "dealers", ("dealers:read", "dealers:write", "orders:write", "stock:report")
+    )
     with sync_client(app, headers) as client:
         dealers = load_dealers(client, REGIONS, {})
         demo = load_stock(client, dealers)

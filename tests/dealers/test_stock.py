@@ -6,6 +6,7 @@ from typing import Any
 
 import httpx
 
+from chassis.testing import auth_headers
 from tests.api import listed
 from tests.dealers.helpers import feed, partner, unknown_id
 from tests.dealers.stock_helpers import STOCK, network, post_lines, stock_line
@@ -203,3 +204,20 @@ async def test_times_outside_utc_are_refused(dealers: httpx.AsyncClient) -> None
     )
     assert [i["status"] for i in result["items"]] == ["invalid", "invalid", "created"]
     assert result["items"][0]["errors"][0]["pointer"] == "#/as_of"
+
+
+async def test_reporting_needs_the_stock_report_scope(dealers: httpx.AsyncClient) -> None:
+    net = await network(dealers)
+    clerk = auth_headers("dealers", ("dealers:read", "dealers:write"))
+    r = await dealers.post(STOCK, json={"items": [stock_line(net)]}, headers=clerk)
+    assert r.status_code == 403 and r.json()["missing_scopes"] == ["stock:report"]
+    r = await dealers.post(
+        "/v1/replenishment-proposals/compute",
+        json={"dealer_id": net["dealer"]["id"]},
+        headers=clerk,
+    )
+    assert r.status_code == 403
+    assert await listed(dealers, "/v1/stock-reports") == []
+    field_force = auth_headers("dealers", ("dealers:read", "stock:report"))
+    result = await post_lines(dealers, STOCK, [stock_line(net)], headers=field_force)
+    assert result["created"] == 1

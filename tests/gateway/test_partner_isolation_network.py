@@ -53,7 +53,7 @@ async def network(
         json={
             "name": "partner-a",
             "kind": "partner",
-            "scopes": ["dealers:read", "dealers:write", "orders:write"],
+            "scopes": ["dealers:read", "dealers:write", "orders:write", "stock:report"],
             "dealer_ids": [a["id"]],
         },
         headers=key_header(admin_key),

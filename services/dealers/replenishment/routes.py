@@ -9,7 +9,7 @@ from chassis.db import SessionDep
 from chassis.errors import problem_responses
 from chassis.etag import IfMatch, check_if_match, set_etag
 from chassis.pagination import Cursor, Limit
-from services.dealers.common import Reader, Writer
+from services.dealers.common import Reader, Reporter, Writer
 from services.dealers.models import OutletGrade
 from services.dealers.replenishment import service
 from services.dealers.replenishment.schemas import (
@@ -140,7 +140,7 @@ async def delete_policy(
     operation_id="replenishment_proposals_compute",
 )
 async def compute(
-    body: ComputeRequest, session: SessionDep, caller: Writer, limit: Limit = 50
+    body: ComputeRequest, session: SessionDep, caller: Reporter, limit: Limit = 50
 ) -> ComputeResult:
     done = await service.compute(session, body, caller=caller)
     rows, next_cursor = await service.list_proposals(

@@ -10,7 +10,7 @@ from chassis.bulk import BulkResult
 from chassis.db import SessionDep
 from chassis.errors import problem_responses
 from chassis.pagination import Cursor, Limit
-from services.dealers.common import LineBulkRequest, Reader, Writer
+from services.dealers.common import LineBulkRequest, Reader, Reporter
 from services.dealers.sellout import service
 from services.dealers.sellout.schemas import SellOutCreate, SellOutPage, SellOutPublic
 
@@ -57,6 +57,6 @@ async def list_sell_out(
     responses=problem_responses(409),
 )
 async def bulk_sell_out(
-    body: LineBulkRequest[SellOutCreate], session: SessionDep, caller: Writer
+    body: LineBulkRequest[SellOutCreate], session: SessionDep, caller: Reporter
 ) -> Response:
     return await service.bulk_report(session, body.items, caller=caller)

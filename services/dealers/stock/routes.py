@@ -9,7 +9,7 @@ from chassis.bulk import BulkResult
 from chassis.db import SessionDep
 from chassis.errors import problem_responses
 from chassis.pagination import Cursor, Limit
-from services.dealers.common import LineBulkRequest, Reader, Writer
+from services.dealers.common import LineBulkRequest, Reader, Reporter
 from services.dealers.stock import service
 from services.dealers.stock.schemas import (
     StockPositionPage,
@@ -57,7 +57,7 @@ async def list_reports(
     responses=problem_responses(409),
 )
 async def bulk_reports(
-    body: LineBulkRequest[StockReportCreate], session: SessionDep, caller: Writer
+    body: LineBulkRequest[StockReportCreate], session: SessionDep, caller: Reporter
 ) -> Response:
     return await service.bulk_report(session, body.items, caller=caller)
 
