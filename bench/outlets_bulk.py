@@ -20,7 +20,7 @@ import argparse
 import asyncio
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -170,17 +170,30 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=1000)
     parser.add_argument("--concurrency", type=int, default=4)
     opts = parser.parse_args()
-    names = {name: f"ars_bench_outlets_{name}" for name in (*SERVICES, "gateway")}
-    asyncio.run(recreate(opts.pg_url, list(names.values())))
+    run_on_fresh_stack(opts.pg_url, "ars_bench_outlets", lambda gw, pids: bench(opts, gw, pids))
+
+
+def run_on_fresh_stack(
+    pg_url: str,
+    prefix: str,
+    run: Callable[[str, dict[str, int]], Coroutine[Any, Any, None]],
+    extra_env: dict[str, str] | None = None,
+) -> None:
+    """Recreate the databases `<prefix>_<service>`, migrate them, start the services and the
+    gateway (development principal, rate limits lifted, quiet logs) and run `run(gateway URL,
+    pids of the gateway and dealers processes)`; stop everything after."""
+    names = {name: f"{prefix}_{name}" for name in (*SERVICES, "gateway")}
+    asyncio.run(recreate(pg_url, list(names.values())))
     ports = {name: free_port() for name in names}
     env = {
         "GATEWAY_DEV_AUTH": "true",
         "GATEWAY_RATE_LIMITS": LIMITS,
         **{f"{n.upper()}_ACCESS_LOG": "false" for n in names},
         **{f"{n.upper()}_LOG_LEVEL": "WARNING" for n in names},
+        **(extra_env or {}),
     }
     stack = Stack(
-        {name: url(opts.pg_url, db) for name, db in names.items()},
+        {name: url(pg_url, db) for name, db in names.items()},
         ports=ports,
         extra_env=env,
         quiet=True,
@@ -190,7 +203,7 @@ def main() -> None:
     try:
         stack.wait_ready()
         pids = {name: stack.processes[name].pid for name in ("gateway", "dealers")}
-        asyncio.run(bench(opts, stack.gateway_url, pids))
+        asyncio.run(run(stack.gateway_url, pids))
     finally:
         stack.stop_all()
 

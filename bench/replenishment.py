@@ -39,10 +39,9 @@ import asyncpg
 import httpx
 import orjson
 
-from bench.outlets_bulk import LIMITS, REGION, recreate, url
+from bench.outlets_bulk import REGION, run_on_fresh_stack, url
 from bench.processes import cpu_seconds
 from scripts.demo_support import demo_uscc
-from scripts.stack import SERVICES, Stack, free_port
 
 PREFIX = "ars_bench_replenishment"
 PRODUCTS = 50
@@ -343,30 +342,12 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--rounds", type=int, default=3, help="computes (median reported)")
     opts = parser.parse_args()
-    names = {name: f"{PREFIX}_{name}" for name in (*SERVICES, "gateway")}
-    asyncio.run(recreate(opts.pg_url, list(names.values())))
-    ports = {name: free_port() for name in names}
-    env = {
-        "GATEWAY_DEV_AUTH": "true",
-        "GATEWAY_RATE_LIMITS": LIMITS,
-        "GATEWAY_UPSTREAM_TIMEOUT": "300",
-        **{f"{n.upper()}_ACCESS_LOG": "false" for n in names},
-        **{f"{n.upper()}_LOG_LEVEL": "WARNING" for n in names},
-    }
-    stack = Stack(
-        {name: url(opts.pg_url, db) for name, db in names.items()},
-        ports=ports,
-        extra_env=env,
-        quiet=True,
+    run_on_fresh_stack(
+        opts.pg_url,
+        PREFIX,
+        lambda gw, pids: bench(opts, gw, pids),
+        extra_env={"GATEWAY_UPSTREAM_TIMEOUT": "300"},
     )
-    stack.migrate()
-    stack.start_all()
-    try:
-        stack.wait_ready()
-        pids = {name: stack.processes[name].pid for name in ("gateway", "dealers")}
-        asyncio.run(bench(opts, stack.gateway_url, pids))
-    finally:
-        stack.stop_all()
 
 
 if __name__ == "__main__":
