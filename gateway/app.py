@@ -34,6 +34,7 @@ from gateway.people import PeopleVerifier
 from gateway.proxy import TokenCache, Upstream, proxy, send_problem
 from gateway.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
 from gateway.settings import GatewaySettings, Limit
+from gateway.webhooks import Dispatcher
 
 VERSION = "0.1.0"
 log = logging.getLogger("gateway")
@@ -72,6 +73,7 @@ class Gateway:
         self.tokens = TokenCache(
             TokenSigner(settings.identity_private_key, ttl=settings.identity_ttl)
         )
+        self.webhooks = Dispatcher(settings, self.db, self.upstreams, self.tokens)
         self.dev_principal = Principal(
             subject="developer", kind="user", scopes=self.scopes, name="Development user"
         )
@@ -181,6 +183,8 @@ class Gateway:
             if message["type"] == "lifespan.startup":
                 self._open_sessions()
                 self.audit.start()
+                if self.settings.webhooks_enabled:
+                    self.webhooks.start()
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 await self.close()
@@ -208,6 +212,7 @@ class Gateway:
             )
 
     async def close(self) -> None:
+        await self.webhooks.stop()
         for upstream in self.upstreams.values():
             if upstream.session is not None:
                 await upstream.session.close()

@@ -1,4 +1,5 @@
-"""The gateway's own tables: API clients and their keys, and the audit log."""
+"""The gateway's own tables: API clients and their keys, the audit log, and webhooks (endpoints,
+deliveries with their attempts, and the dispatcher's cursor per service feed)."""
 
 from sqlalchemy import (
     JSON,
@@ -6,9 +7,11 @@ from sqlalchemy import (
     Column,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Table,
+    UniqueConstraint,
     Uuid,
 )
 
@@ -69,4 +72,88 @@ audit_events = Table(
     Column("client_ip", String(64), nullable=True),
 )
 
-__all__ = ["api_clients", "api_keys", "audit_events", "metadata"]
+webhook_endpoints = Table(
+    "webhook_endpoints",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column(
+        "client_id",
+        Uuid,
+        ForeignKey("api_clients.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("url", String(2000), nullable=False),
+    # null: every event type the client may see
+    Column("event_types", JSON, nullable=True),
+    # Standard Webhooks form, `whsec_<base64>`; kept to sign, shown only at creation
+    Column("secret", String(100), nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+)
+
+webhook_deliveries = Table(
+    "webhook_deliveries",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column(
+        "endpoint_id",
+        Uuid,
+        ForeignKey("webhook_endpoints.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("event_id", Uuid, nullable=False),
+    Column("event_type", String(100), nullable=False, index=True),
+    Column("feed", String(20), nullable=False),
+    Column("payload", JSON, nullable=False),
+    Column("attempts", Integer, nullable=False),
+    # pending, succeeded, retrying, dead
+    Column("status", String(20), nullable=False),
+    Column("next_attempt_at", UTCDateTime(), nullable=True),
+    Column("last_status", Integer, nullable=True),
+    Column("last_error", String(500), nullable=True),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+    UniqueConstraint("endpoint_id", "event_id"),
+)
+Index(
+    "ix_webhook_deliveries_due", webhook_deliveries.c.status, webhook_deliveries.c.next_attempt_at
+)
+
+webhook_attempts = Table(
+    "webhook_attempts",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column(
+        "delivery_id",
+        Uuid,
+        ForeignKey("webhook_deliveries.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("at", UTCDateTime(), nullable=False),
+    Column("http_status", Integer, nullable=True),
+    Column("error", String(500), nullable=True),
+    Column("duration_ms", Integer, nullable=False),
+)
+
+feed_cursors = Table(
+    "feed_cursors",
+    metadata,
+    Column("feed", String(20), primary_key=True),
+    Column("position", String(64), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+)
+
+__all__ = [
+    "api_clients",
+    "api_keys",
+    "audit_events",
+    "feed_cursors",
+    "metadata",
+    "webhook_attempts",
+    "webhook_deliveries",
+    "webhook_endpoints",
+]

@@ -76,6 +76,20 @@ class GatewaySettings(BaseSettings):
     log_level: str = "INFO"
     access_log: bool = True
 
+    # webhooks: the dispatcher reads the services' feeds and posts signed deliveries
+    webhooks_enabled: bool = True  # off: no feed polling and no sending from this replica
+    webhook_poll_interval: float = 1.0  # seconds between reads of each feed
+    webhook_send_interval: float = 0.5  # seconds between looks for due deliveries
+    webhook_feed_batch: int = 200  # events read per feed request
+    webhook_timeout: float = 10.0  # seconds for one delivery attempt
+    webhook_max_attempts: int = 12  # after this many failed attempts a delivery is dead
+    webhook_retry_base: float = 30.0  # delay after the first failure; doubles each time
+    webhook_retry_max: float = 6 * 3600.0  # the longest delay between two attempts
+    webhook_endpoint_concurrency: int = 4  # deliveries in flight to one endpoint
+    webhook_max_in_flight: int = 200  # deliveries in flight from this replica
+    # may endpoints be on loopback, private or link-local addresses? null: only outside production
+    webhook_allow_private_targets: bool | None = None
+
     @model_validator(mode="after")
     def _refuse_development_settings_in_production(self) -> "GatewaySettings":
         if self.environment == "production":

@@ -1,1 +1,2 @@
-"""The gateway's own API: API clients and their keys, and the audit log (admin scope only)."""
+"""The gateway's own API: API clients and their keys and the audit log (admin scope), webhook
+endpoints and deliveries (admin, or an API client's own with `webhooks:manage`)."""

@@ -7,7 +7,7 @@ from fastapi import Depends, FastAPI
 from chassis.app import contract, operation_id
 from chassis.db import Database
 from chassis.errors import install_problem_handlers, no_nul_in_query
-from gateway.admin.routes import audit, clients
+from gateway.admin.routes import audit, clients, deliveries, endpoints
 from gateway.audit import AuditLog
 from gateway.keys import KeyStore
 
@@ -15,7 +15,8 @@ from gateway.keys import KeyStore
 def create_admin_app(db: Database, keys: KeyStore, audit_log: AuditLog) -> FastAPI:
     app = FastAPI(
         title="ARS gateway",
-        description="The gateway's own API: API clients and keys, and the audit log.",
+        description="The gateway's own API: API clients and keys, the audit log, and webhook "
+        "endpoints with their delivery log.",
         version="0.1.0",
         generate_unique_id_function=operation_id,
         docs_url=None,
@@ -29,6 +30,8 @@ def create_admin_app(db: Database, keys: KeyStore, audit_log: AuditLog) -> FastA
     install_problem_handlers(app)
     app.include_router(clients)
     app.include_router(audit)
+    app.include_router(endpoints)
+    app.include_router(deliveries)
     return app
 
 
