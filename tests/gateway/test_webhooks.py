@@ -55,10 +55,14 @@ class Receiver:
     url: str = ""
     received: list[tuple[str, dict[str, str], bytes]] = field(default_factory=list)
     failures: dict[str, int] = field(default_factory=dict)
+    # requests to `/slow` wait for this before answering
+    release: asyncio.Event = field(default_factory=asyncio.Event)
 
     async def handle(self, request: web.Request) -> web.Response:
         body = await request.read()
         self.received.append((request.path, dict(request.headers), body))
+        if request.path == "/slow":
+            await self.release.wait()
         if self.failures.get(request.path, 0) > 0:
             self.failures[request.path] -= 1
             return web.Response(status=500, text="try again")
@@ -83,6 +87,7 @@ async def receiver() -> AsyncIterator[Receiver]:
     await web.TCPSite(runner, "127.0.0.1", port).start()
     rec.url = f"http://127.0.0.1:{port}"
     yield rec
+    rec.release.set()
     await runner.cleanup()
 
 
@@ -334,6 +339,7 @@ async def test_event_type_filter(
     await register(
         gw, admin, f"{receiver.url}/updates", client_id=client_id, event_types=["dealer.updated"]
     )
+    off = await register(gw, admin, f"{receiver.url}/off", client_id=client_id, active=False)
     a = await make_dealer(gw, manager, "DA", 1)
     await touch(gw, manager, a)
     await eventually(
@@ -344,6 +350,7 @@ async def test_event_type_filter(
         lambda: _ready(about(receiver.events("all"), a, "dealer.created")), "the creation"
     )
     assert {e["type"] for e in receiver.events("updates")} == {"dealer.updated"}
+    assert receiver.at("off") == [] and await deliveries(gw, admin, endpoint_id=off["id"]) == []
     filtered = await deliveries(gw, admin, event_type="dealer.created")
     assert filtered and all(d["event_type"] == "dealer.created" for d in filtered)
 
@@ -467,6 +474,15 @@ async def test_a_partner_sees_and_touches_only_its_own_endpoints(
     everything = (await gw.get("/v1/webhook-endpoints", headers=admin)).json()["items"]
     assert {e["id"] for e in everything} == {mine["id"], theirs["id"]}
 
+    # deleting a client deletes its endpoints and their delivery log
+    client = await gw.get(f"/v1/api-clients/{b_id}", headers=admin)
+    r = await gw.delete(
+        f"/v1/api-clients/{b_id}", headers=admin | {"If-Match": client.headers["etag"]}
+    )
+    assert r.status_code == 204, r.text
+    assert (await gw.get(url, headers=admin)).status_code == 404
+    assert (await gw.get(d_url, headers=admin)).status_code == 404
+
 
 async def test_endpoint_lifecycle_and_bad_input(
     hooks_gw: httpx.AsyncClient, admin: dict[str, str], receiver: Receiver
@@ -518,3 +534,62 @@ async def test_endpoint_lifecycle_and_bad_input(
     )
     assert gone.status_code == 404
     assert client_id
+
+
+async def test_two_replicas_record_and_send_each_event_once(
+    hooks_gw: httpx.AsyncClient,
+    hooks_settings: GatewaySettings,
+    admin: dict[str, str],
+    receiver: Receiver,
+) -> None:
+    """A second gateway on the same database runs its own dispatcher: feeds are applied under
+    a lock with a cursor check and deliveries claimed with SKIP LOCKED, so nothing doubles."""
+    gw = hooks_gw
+    manager = person(hooks_settings, "manager")
+    client_id, _ = await make_client(gw, admin, "integration", "integration", ["dealers:read"])
+    endpoint = await register(
+        gw, admin, f"{receiver.url}/once", client_id=client_id, event_types=["dealer.created"]
+    )
+    second = create_app(hooks_settings)
+    async with LifespanManager(second):
+        dealers = [await make_dealer(gw, manager, f"D{n}", n) for n in range(1, 7)]
+
+        async def all_sent() -> list[dict[str, Any]]:
+            log = await deliveries(gw, admin, endpoint_id=endpoint["id"], status="succeeded")
+            return log if len(log) >= len(dealers) else []
+
+        log = await eventually(all_sent, "every creation to be delivered")
+    ids = [h["webhook-id"] for h, _ in receiver.at("once")]
+    assert len(log) == len(dealers) and sorted(ids) == sorted(d["event_id"] for d in log)
+    assert all(d["attempts"] == 1 for d in log)
+
+
+async def test_a_slow_endpoint_holds_up_no_one_else(
+    hooks_gw: httpx.AsyncClient,
+    hooks_settings: GatewaySettings,
+    admin: dict[str, str],
+    receiver: Receiver,
+) -> None:
+    gw = hooks_gw
+    manager = person(hooks_settings, "manager")
+    client_id, _ = await make_client(gw, admin, "integration", "integration", ["dealers:read"])
+    created = {"client_id": client_id, "event_types": ["dealer.created"]}
+    slow = await register(gw, admin, f"{receiver.url}/slow", **created)
+    await register(gw, admin, f"{receiver.url}/fast", **created)
+    first = await make_dealer(gw, manager, "D1", 1)
+    await eventually(lambda: _ready(receiver.at("slow")), "the slow endpoint to be called")
+    # the slow endpoint holds its request open; feeds are still read and others still served
+    second = await make_dealer(gw, manager, "D2", 2)
+    for dealer in (first, second):
+        await eventually(
+            lambda d=dealer: _ready(about(receiver.events("fast"), d, "dealer.created")),
+            "the fast endpoint's deliveries",
+        )
+    assert not receiver.release.is_set()
+    receiver.release.set()
+
+    async def slow_done() -> list[dict[str, Any]]:
+        log = await deliveries(gw, admin, endpoint_id=slow["id"], status="succeeded")
+        return log if len(log) == 2 else []
+
+    await eventually(slow_done, "the slow endpoint's deliveries")
