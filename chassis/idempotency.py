@@ -73,6 +73,7 @@ class IdempotencyMiddleware:
             await self._replay(send, stored)
             return
         captured: dict[str, Any] = {"body": []}
+        held: list[Message] = []
 
         async def capture(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -84,12 +85,16 @@ class IdempotencyMiddleware:
                 ]
             elif message["type"] == "http.response.body":
                 captured["body"].append(message.get("body", b""))
-            await send(message)
+            held.append(message)
 
+        # The answer is held until it is stored: a client retrying the moment it has the answer
+        # must find it done (a replay), not still in flight (a 409).
         try:
             await self.app(scope, replay_receive(body), capture)
         finally:
             await self._finish(caller, key, captured)
+        for message in held:
+            await send(message)
 
     async def _claim(self, caller: str, key: str, print_: str) -> dict[str, Any] | None:
         """Mark the key in flight, or return the stored response to replay."""

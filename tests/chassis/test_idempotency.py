@@ -71,3 +71,53 @@ async def test_client_error_is_stored(probe: httpx.AsyncClient) -> None:
 async def test_oversized_key_is_400(probe: httpx.AsyncClient) -> None:
     r = await probe.post("/v1/probes", json={}, headers={"Idempotency-Key": "k" * 300})
     assert r.status_code == 400
+
+
+async def test_a_retry_the_moment_the_answer_arrives_is_a_replay(
+    probe: httpx.AsyncClient,
+) -> None:
+    """The answer is stored before it is sent: a client retrying as soon as it has the answer
+    (here: from inside the server's last `send`) gets the replay, not a 409 "in flight"."""
+    app = probe.app  # type: ignore[attr-defined]
+    headers = [(k.lower().encode(), v.encode()) for k, v in probe.headers.items()]
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/v1/probes",
+        "raw_path": b"/v1/probes",
+        "query_string": b"",
+        "root_path": "",
+        "headers": [
+            *headers,
+            (b"content-type", b"application/json"),
+            (b"idempotency-key", b"k-9"),
+        ],
+        "client": ("127.0.0.1", 1),
+        "server": ("probe", 80),
+        "state": {},
+    }
+    sent: list[dict[str, object]] = []
+    retried: list[httpx.Response] = []
+
+    async def receive() -> dict[str, object]:
+        return {"type": "http.request", "body": b'{"value": 9}', "more_body": False}
+
+    async def send(message: dict[str, object]) -> None:
+        sent.append(message)
+        if message["type"] == "http.response.body" and not message.get("more_body"):
+            retried.append(
+                await probe.post(
+                    "/v1/probes",
+                    content=b'{"value": 9}',
+                    headers={"Idempotency-Key": "k-9", "content-type": "application/json"},
+                )
+            )
+
+    await app(scope, receive, send)
+    assert sent[0]["status"] == 201
+    [again] = retried
+    assert again.status_code == 201, again.text
+    assert again.headers["idempotent-replayed"] == "true"
