@@ -262,6 +262,7 @@ def start_stack(procs: Processes, opts: Options) -> dict[str, Target]:
         "GATEWAY_DATABASE_URL": database_url(opts.pg_url, dbs["gateway"]),
         "GATEWAY_IDENTITY_PRIVATE_KEY": private_key,
         "GATEWAY_DEV_AUTH": "true",
+        "GATEWAY_WEBHOOKS_ENABLED": "false",  # no feed polling in the measured processes
         "GATEWAY_ACCESS_LOG": "false",
         "GATEWAY_LOG_LEVEL": "WARNING",
         "GATEWAY_RATE_LIMITS": BENCH_LIMITS,

@@ -187,6 +187,7 @@ def run_on_fresh_stack(
     ports = {name: free_port() for name in names}
     env = {
         "GATEWAY_DEV_AUTH": "true",
+        "GATEWAY_WEBHOOKS_ENABLED": "false",  # no feed polling in the measured processes
         "GATEWAY_RATE_LIMITS": LIMITS,
         **{f"{n.upper()}_ACCESS_LOG": "false" for n in names},
         **{f"{n.upper()}_LOG_LEVEL": "WARNING" for n in names},
