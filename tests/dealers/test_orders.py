@@ -11,6 +11,7 @@ from tests.api import assert_problem, listed, pointers
 from tests.dealers.helpers import partner, unknown_id
 from tests.dealers.order_helpers import events_of, key, move, moved, place, trade
 from tests.dealers.stock_helpers import SELL_OUT, STOCK, post_lines
+from tests.dealers.test_outlets import make_outlet
 
 
 async def test_a_draft_prices_its_lines(dealers: httpx.AsyncClient) -> None:
@@ -465,3 +466,16 @@ async def test_open_orders_count_in_the_next_proposals(dealers: httpx.AsyncClien
     delivered = await proposal()
     assert (delivered["open_orders"], delivered["on_hand"]) == (0, 20)
     assert delivered["inventory_position"] == 20
+
+
+async def test_a_closed_outlet_takes_no_orders(dealers: httpx.AsyncClient) -> None:
+    t = await trade(dealers)
+    closed = await make_outlet(dealers, 9, t["dealer"], status="closed")
+    body = {
+        "buyer_id": closed["id"],
+        "lines": [{"product_id": t["products"][0]["id"], "quantity": 1}],
+    }
+    r = await dealers.post("/v1/orders", json=body, headers=key())
+    assert_problem(r, 422)
+    assert pointers(r) == ["#/buyer_id"] and "closed" in r.json()["errors"][0]["detail"]
+    assert await listed(dealers, "/v1/orders") == []

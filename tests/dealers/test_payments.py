@@ -207,3 +207,12 @@ async def test_receivables_page_and_hide_other_dealers(dealers: httpx.AsyncClien
     nothing = (await dealers.get(f"/v1/receivables/{owing[0]['outlet']['id']}")).json()
     assert nothing["open_balance"] == "0.00" and nothing["credit_limit"] == "5000.00"
     assert date.fromisoformat(nothing["as_of"]) == TODAY
+
+
+async def test_a_payment_dated_in_the_future_is_refused(dealers: httpx.AsyncClient) -> None:
+    t = await trade(dealers)
+    order = await delivered(dealers, t["dealer"], t["products"][0], 1)
+    r = await pay(dealers, t["dealer"], [(order, "10.00")], paid_on=days(3))
+    assert_problem(r, 422)
+    assert pointers(r) == ["#/paid_on"]
+    assert (await pay(dealers, t["dealer"], [(order, "10.00")], paid_on=days(0))).status_code == 201

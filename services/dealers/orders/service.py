@@ -34,6 +34,7 @@ from services.dealers.models import (
     OrderStatus,
     OrderTransition,
     Outlet,
+    OutletStatus,
     Product,
     ReplenishmentProposal,
     StockPosition,
@@ -73,6 +74,7 @@ class Buyer:
     dealer_id: UUID
     region_id: UUID
     credit_limit: Decimal | None  # None: not credit-checked
+    closed: bool = False
 
 
 async def buyer_of(session: AsyncSession, buyer_id: UUID, caller: Principal) -> Buyer | None:
@@ -87,6 +89,7 @@ async def buyer_of(session: AsyncSession, buyer_id: UUID, caller: Principal) -> 
             outlet.dealer_id,
             outlet.region_id,
             outlet.credit_limit,
+            outlet.status == OutletStatus.closed,
         )
     else:
         dealer = await session.get(Dealer, buyer_id)
@@ -214,6 +217,8 @@ async def create(
     buyer = await buyer_of(session, data.buyer_id, caller)
     if buyer is None:
         raise field_error("#/buyer_id", "is not a known dealer or outlet")
+    if buyer.closed:
+        raise field_error("#/buyer_id", "is a closed outlet: it takes no orders")
     await check_unique(session, Order, {"code": data.code}, None, ("code",), "order")
     if data.lines is not None:
         rows = await _priced_lines(session, data.lines)

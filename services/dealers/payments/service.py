@@ -8,7 +8,7 @@ manufacturer)."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -64,6 +64,8 @@ async def create(
         raise Forbidden("The manufacturer records what a dealer pays it.")
     if data.amount <= 0:
         raise field_error("#/amount", "must be more than zero")
+    if data.paid_on > today() + timedelta(days=1):  # a day of time zones, not a promise
+        raise field_error("#/paid_on", "is in the future")
     errors: list[FieldError] = []
     seen: dict[UUID, int] = {}
     for index, part in enumerate(data.allocations):
