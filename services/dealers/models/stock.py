@@ -42,7 +42,11 @@ class StockPosition(Base, table=True):
     """The latest report per location × product, and the reorder point last computed for it."""
 
     __tablename__ = "stock_positions"
-    __table_args__ = (UniqueConstraint("location_id", "product_id"),)
+    # room on each page for in-place (HOT) updates of counts and reorder points: migration 0008
+    __table_args__ = (
+        UniqueConstraint("location_id", "product_id"),
+        {"postgresql_with": {"fillfactor": 70}},
+    )
 
     id: UUID = Field(default_factory=new_id, primary_key=True)
     location_id: UUID = Field(nullable=False)
