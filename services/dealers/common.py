@@ -9,7 +9,7 @@ from uuid import UUID
 
 from pydantic import AfterValidator, Field
 from pydantic_core import to_jsonable_python
-from sqlalchemy import Table, exists, select
+from sqlalchemy import Select, Table, exists, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -117,6 +117,14 @@ async def reject_taken(
         for index, item_code in wanted[value]:
             if code != item_code:
                 batch.reject(index, FieldError(f"#/{field}", f"is held by another {what}"))
+
+
+def partners_own(stmt: Select[Any], model: Any, caller: Principal) -> Select[Any]:
+    """`stmt` narrowed to the rows of the caller's dealers when the caller is a partner (by the
+    model's `dealer_id`): another dealer's record is then as absent as a missing one."""
+    if caller.is_partner:
+        stmt = stmt.where(col(model.dealer_id).in_(caller.dealer_ids))
+    return stmt
 
 
 async def known_dealers(

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Select, Table, case, delete, func, insert, select, update
+from sqlalchemy import Table, bindparam, case, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -22,7 +22,7 @@ from chassis.etag import check_if_match
 from chassis.identity import Principal
 from chassis.outbox import emit
 from chassis.pagination import paginate
-from services.dealers.common import CENT, check_unique, dialect_insert, jsonable
+from services.dealers.common import CENT, check_unique, dialect_insert, jsonable, partners_own
 from services.dealers.models import (
     OPEN_STATUSES,
     ORDER_MOVES,
@@ -129,12 +129,16 @@ async def lines_of(session: AsyncSession, order_id: UUID) -> list[OrderLine]:
     return list((await session.scalars(stmt)).all())
 
 
+async def _list_prices(session: AsyncSession, ids: set[UUID]) -> dict[UUID, Decimal]:
+    """The list price of each product among `ids` that exists."""
+    stmt = select(col(Product.id), col(Product.list_price)).where(col(Product.id).in_(ids))
+    return {id_: price for id_, price in (await session.execute(stmt)).all()}
+
+
 async def _priced_lines(
     session: AsyncSession, items: list[OrderLineIn], pointer: str = "#/lines"
 ) -> list[dict[str, Any]]:
-    wanted = {item.product_id for item in items}
-    stmt = select(col(Product.id), col(Product.list_price)).where(col(Product.id).in_(wanted))
-    prices: dict[UUID, Decimal] = dict((await session.execute(stmt)).all())
+    prices = await _list_prices(session, {item.product_id for item in items})
     errors: list[FieldError] = []
     seen: dict[UUID, int] = {}
     rows: list[dict[str, Any]] = []
@@ -159,10 +163,7 @@ async def _proposal_lines(
 ) -> list[dict[str, Any]]:
     stmt = select(ReplenishmentProposal).where(col(ReplenishmentProposal.id).in_(set(ids)))
     found = {p.id: p for p in (await session.scalars(stmt)).all()}
-    prices_stmt = select(col(Product.id), col(Product.list_price)).where(
-        col(Product.id).in_({p.product_id for p in found.values()})
-    )
-    prices: dict[UUID, Decimal] = dict((await session.execute(prices_stmt)).all())
+    prices = await _list_prices(session, {p.product_id for p in found.values()})
     errors: list[FieldError] = []
     seen: dict[UUID, int] = {}
     rows: list[dict[str, Any]] = []
@@ -254,18 +255,12 @@ async def create(
     return order, lines
 
 
-def _visible(stmt: Select[Any], caller: Principal) -> Select[Any]:
-    if caller.is_partner:
-        stmt = stmt.where(col(Order.dealer_id).in_(caller.dealer_ids))
-    return stmt
-
-
 async def get(
     session: AsyncSession, order_id: UUID, *, caller: Principal, lock: bool = False
 ) -> Order:
     """The order, locked for the rest of the transaction when `lock` (on PostgreSQL; SQLite runs
     one writer at a time), so that racing moves and payments see each other's result."""
-    stmt = _visible(select(Order).where(col(Order.id) == order_id), caller)
+    stmt = partners_own(select(Order).where(col(Order.id) == order_id), Order, caller)
     if lock:
         stmt = stmt.with_for_update().execution_options(populate_existing=True)
     order = await session.scalar(stmt)
@@ -283,7 +278,7 @@ async def list_page(
     product_id: UUID | None = None,
     **filters: Any,
 ) -> tuple[list[Order], str | None]:
-    stmt = _visible(select(Order), caller)
+    stmt = partners_own(select(Order), Order, caller)
     for name, value in filters.items():
         if value is not None:
             stmt = stmt.where(getattr(Order, name) == value)
@@ -499,20 +494,23 @@ async def _take_from_seller(
     """A dealer shipping to its outlet takes the goods out of its warehouse position (never
     below zero: the next count corrects it); a shipment recorded after the fact (`late`) leaves
     alone a position counted after it."""
-    for line in sorted(lines, key=lambda line: line.product_id):
-        left = POSITIONS.c.on_hand - line.quantity
-        stmt = update(POSITIONS).where(
-            POSITIONS.c.location_id == order.seller_id,
-            POSITIONS.c.product_id == line.product_id,
-        )
-        if late:
-            stmt = stmt.where(POSITIONS.c.as_of < at)
-        newer = case((POSITIONS.c.as_of < at, at), else_=POSITIONS.c.as_of)
-        await session.execute(
-            stmt.values(
-                on_hand=case((left > 0, left), else_=0), as_of=newer, updated_at=datetime.now(UTC)
-            )
-        )
+    left = POSITIONS.c.on_hand - bindparam("b_quantity")
+    stmt = update(POSITIONS).where(
+        POSITIONS.c.location_id == order.seller_id,
+        POSITIONS.c.product_id == bindparam("b_product"),
+    )
+    if late:
+        stmt = stmt.where(POSITIONS.c.as_of < at)
+    newer = case((POSITIONS.c.as_of < at, at), else_=POSITIONS.c.as_of)
+    stmt = stmt.values(
+        on_hand=case((left > 0, left), else_=0), as_of=newer, updated_at=datetime.now(UTC)
+    )
+    # one statement for all lines, in key order (as stock reports write positions)
+    params = [
+        {"b_product": line.product_id, "b_quantity": line.quantity}
+        for line in sorted(lines, key=lambda line: line.product_id)
+    ]
+    await session.execute(stmt, params)
 
 
 async def history(
@@ -561,7 +559,7 @@ async def sell_in(
         )
         .order_by(col(Order.delivered_on), col(Order.buyer_id), LINES.c.product_id)
     )
-    stmt = _visible(stmt, caller)
+    stmt = partners_own(stmt, Order, caller)
     for name, value in filters.items():
         if value is not None:
             column = LINES.c.product_id if name == "product_id" else getattr(Order, name)

@@ -21,7 +21,7 @@ from chassis.errors import Conflict, FieldError, Forbidden, NotFound, Unprocessa
 from chassis.identity import Principal
 from chassis.outbox import emit
 from chassis.pagination import decode_cursor, encode_cursor, paginate
-from services.dealers.common import CENT, check_unique, jsonable
+from services.dealers.common import CENT, check_unique, jsonable, partners_own
 from services.dealers.models import (
     Dealer,
     LocationType,
@@ -142,14 +142,8 @@ async def _locked(session: AsyncSession, ids: Iterable[UUID]) -> dict[UUID, Orde
     return {o.id: o for o in (await session.scalars(stmt)).all()}
 
 
-def _visible(stmt: Select[Any], model: Any, caller: Principal) -> Select[Any]:
-    if caller.is_partner:
-        stmt = stmt.where(col(model.dealer_id).in_(caller.dealer_ids))
-    return stmt
-
-
 async def get(session: AsyncSession, payment_id: UUID, *, caller: Principal) -> PaymentPublic:
-    stmt = _visible(select(Payment).where(col(Payment.id) == payment_id), Payment, caller)
+    stmt = partners_own(select(Payment).where(col(Payment.id) == payment_id), Payment, caller)
     payment = await session.scalar(stmt)
     if payment is None:
         raise NotFound(f"Payment {payment_id} does not exist.")
@@ -168,7 +162,7 @@ async def list_page(
     paid_to: date | None = None,
     **filters: Any,
 ) -> tuple[list[Payment], str | None]:
-    stmt = _visible(select(Payment), Payment, caller)
+    stmt = partners_own(select(Payment), Payment, caller)
     for name, value in filters.items():
         if value is not None:
             stmt = stmt.where(getattr(Payment, name) == value)
@@ -191,7 +185,7 @@ def _owing(caller: Principal) -> Select[Any]:
     stmt = select(Order).where(
         col(Order.status).in_(OWING), col(Order.total_amount) > col(Order.paid_amount)
     )
-    return _visible(stmt, Order, caller)
+    return partners_own(stmt, Order, caller)
 
 
 async def receivables(

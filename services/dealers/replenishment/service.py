@@ -52,7 +52,7 @@ from chassis.db import new_id
 from chassis.errors import Conflict, Forbidden, NotFound, field_error
 from chassis.identity import Principal
 from chassis.pagination import encode_cursor, paginate
-from services.dealers.common import chunks, known_products, locations
+from services.dealers.common import chunks, known_products, locations, partners_own
 from services.dealers.models import (
     OPEN_STATUSES,
     Dealer,
@@ -619,9 +619,7 @@ async def _compute_in_python(
 async def list_proposals(
     session: AsyncSession, *, caller: Principal, limit: int, cursor: str | None, **filters: Any
 ) -> tuple[list[ReplenishmentProposal], str | None]:
-    stmt = select(ReplenishmentProposal)
-    if caller.is_partner:
-        stmt = stmt.where(col(ReplenishmentProposal.dealer_id).in_(caller.dealer_ids))
+    stmt = partners_own(select(ReplenishmentProposal), ReplenishmentProposal, caller)
     for name, value in filters.items():
         if value is not None:
             stmt = stmt.where(getattr(ReplenishmentProposal, name) == value)

@@ -15,7 +15,14 @@ from chassis.db import UTCDateTime, new_id
 from chassis.errors import FieldError
 from chassis.identity import Principal
 from chassis.pagination import paginate
-from services.dealers.common import Location, chunks, dialect_insert, known_products, locations
+from services.dealers.common import (
+    Location,
+    chunks,
+    dialect_insert,
+    known_products,
+    locations,
+    partners_own,
+)
 from services.dealers.models import SellOutReport
 from services.dealers.sellout.schemas import SellOutCreate
 
@@ -32,9 +39,7 @@ async def list_page(
     day_to: date | None = None,
     **filters: Any,
 ) -> tuple[list[SellOutReport], str | None]:
-    stmt = select(SellOutReport)
-    if caller.is_partner:
-        stmt = stmt.where(col(SellOutReport.dealer_id).in_(caller.dealer_ids))
+    stmt = partners_own(select(SellOutReport), SellOutReport, caller)
     for name, value in filters.items():
         if value is not None:
             stmt = stmt.where(getattr(SellOutReport, name) == value)

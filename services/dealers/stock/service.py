@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Select, Table, select, text, tuple_
+from sqlalchemy import Table, select, text, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 from starlette.responses import Response
@@ -17,19 +17,20 @@ from chassis.errors import FieldError
 from chassis.identity import Principal
 from chassis.outbox import emit_many
 from chassis.pagination import paginate
-from services.dealers.common import Location, chunks, dialect_insert, known_products, locations
+from services.dealers.common import (
+    Location,
+    chunks,
+    dialect_insert,
+    known_products,
+    locations,
+    partners_own,
+)
 from services.dealers.models import StockPosition, StockReport, tables
 from services.dealers.stock.schemas import StockReportCreate
 
 REPORTS: Table = StockReport.__table__  # type: ignore[attr-defined]
 POSITIONS: Table = StockPosition.__table__  # type: ignore[attr-defined]
 Key = tuple[UUID, UUID, datetime]
-
-
-def _visible(stmt: Select[Any], model: Any, caller: Principal) -> Select[Any]:
-    if caller.is_partner:
-        stmt = stmt.where(col(model.dealer_id).in_(caller.dealer_ids))
-    return stmt
 
 
 async def list_reports(
@@ -40,7 +41,7 @@ async def list_reports(
     cursor: str | None,
     **filters: Any,
 ) -> tuple[list[StockReport], str | None]:
-    stmt = _visible(select(StockReport), StockReport, caller)
+    stmt = partners_own(select(StockReport), StockReport, caller)
     for name, value in filters.items():
         if value is not None:
             stmt = stmt.where(getattr(StockReport, name) == value)
@@ -57,7 +58,7 @@ async def list_positions(
     out_of_stock: bool | None = None,
     **filters: Any,
 ) -> tuple[list[StockPosition], str | None]:
-    stmt = _visible(select(StockPosition), StockPosition, caller)
+    stmt = partners_own(select(StockPosition), StockPosition, caller)
     for name, value in filters.items():
         if value is not None:
             stmt = stmt.where(getattr(StockPosition, name) == value)
