@@ -479,3 +479,31 @@ async def test_a_closed_outlet_takes_no_orders(dealers: httpx.AsyncClient) -> No
     assert_problem(r, 422)
     assert pointers(r) == ["#/buyer_id"] and "closed" in r.json()["errors"][0]["detail"]
     assert await listed(dealers, "/v1/orders") == []
+
+
+async def test_bad_changes_and_filters_are_refused_and_change_nothing(
+    dealers: httpx.AsyncClient,
+) -> None:
+    t = await trade(dealers)
+    order = await place(dealers, t["dealer"], [(t["products"][0], 2)])
+    url = f"/v1/orders/{order['id']}"
+    for body, pointer in (
+        ({"lines": [{"product_id": unknown_id(), "quantity": 1}]}, "#/lines/0/product_id"),
+        ({"lines": []}, "#/lines"),
+        ({"payment_terms_days": None}, "#/payment_terms_days"),
+        ({"status": "delivered"}, "#/status"),
+    ):
+        r = await dealers.patch(url, json=body, headers={"If-Match": '"v1"'})
+        assert_problem(r, 422)
+        assert pointer in pointers(r), r.text
+    assert (await dealers.get(url)).json() == order
+    for path, params, pointer in (
+        ("/v1/orders", {"status": "lost"}, "#/status"),
+        ("/v1/orders", {"buyer_id": "nope"}, "#/buyer_id"),
+        ("/v1/sell-in", {"day_from": "2026-02-30"}, "#/day_from"),
+        ("/v1/payments", {"paid_from": "yesterday"}, "#/paid_from"),
+        ("/v1/receivables", {"customer_type": "shop"}, "#/customer_type"),
+    ):
+        r = await dealers.get(path, params=params)
+        assert_problem(r, 422)
+        assert pointers(r) == [pointer], r.text
