@@ -5,7 +5,7 @@ On PostgreSQL each table is written with one `INSERT ... SELECT FROM unnest(arra
 bind parameters for 1,000 rows instead of 16,000, whose compilation dominated a bulk request."""
 
 import gc
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import UTC, datetime
 from enum import Enum
 from functools import cache
@@ -127,6 +127,11 @@ class Batch(Generic[M]):
         self.errors.setdefault(index, []).extend(errors)
         self._rejected += 1
 
+    @staticmethod
+    def omitted(item: BaseModel) -> frozenset[str]:
+        """The fields an item left out: a sync by code keeps their stored values."""
+        return frozenset(type(item).model_fields.keys() - item.model_fields_set)
+
     def first_by_key(self, key: str) -> None:
         """A value given twice in one request: the later items are refused (blanks may repeat)."""
         seen: dict[Any, int] = {}
@@ -199,6 +204,30 @@ def _upsert_sql(table: Table, columns: tuple[str, ...], key: str) -> TextClause:
     )
 
 
+def _keep(
+    row: dict[str, Any], stored: dict[str, Any] | None, omitted: Collection[str]
+) -> dict[str, Any]:
+    if stored is None:
+        return row
+    return row | {c: stored[c] for c in omitted if c in stored}
+
+
+async def reread(session: AsyncSession, table: Table, ids: Sequence[UUID]) -> dict[UUID, Any]:
+    """The stored rows (mappings by id) a bulk write just wrote, for events that carry the whole
+    record (version, timestamps, derived columns) as the single writes' events do."""
+    if not ids:
+        return {}
+    stmt = select(table).where(matching(session, table.c.id, list(ids)))
+    return {row["id"]: dict(row) for row in (await session.execute(stmt)).mappings()}
+
+
+def event_documents(model: type[BaseModel], records: Sequence[Mapping[str, Any]]) -> list[Any]:
+    """Records as `model` documents in JSON form, all in one validator call: the payload the
+    single writes emit for the same event type."""
+    _, many = _adapters(model)
+    return list(many.dump_python(many.validate_python(records), mode="json"))
+
+
 def _array(table: Table, column: str, rows: Sequence[dict[str, Any]]) -> list[Any]:
     values = [row[column] for row in rows]
     if isinstance(table.c[column].type, JSON):
@@ -218,17 +247,28 @@ async def upsert_by_key(
     *,
     key: str = "code",
     existing: dict[Any, UUID] | None = None,
+    omitted: Sequence[Collection[str]] | None = None,
 ) -> list[tuple[Status, UUID]]:
     """Insert rows whose `key` is new, update the others (every given column, `updated_at`, and
     `version` + 1). Returns (status, id) in the rows' order. `existing` (key → id) saves the
-    lookup when the caller already made it."""
+    lookup when the caller already made it. `omitted[i]` names the columns row i's item left
+    out: a stored record keeps them (a sync never wipes what it doesn't send), a new one takes
+    the row's defaults."""
     if not rows:
         return []
     if not _RECORD.isdisjoint(rows[0]):  # the rows of one request share their keys
         rows = [{c: v for c, v in row.items() if c not in _RECORD} for row in rows]
-    if existing is None:
-        found = await lookup(session, table, key, [row[key] for row in rows], ("id",))
-        existing = {k: id_ for k, id_ in found}
+    kept = sorted({c for cols in omitted or () for c in cols if c in rows[0] and c != key})
+    if existing is None or kept:
+        found = await lookup(session, table, key, [row[key] for row in rows], ("id", *kept))
+        existing = {r[0]: r[1] for r in found}
+        if kept:
+            assert omitted is not None
+            stored = {r[0]: dict(zip(kept, r[2:], strict=True)) for r in found}
+            rows = [
+                _keep(row, stored.get(row[key]), cols)
+                for row, cols in zip(rows, omitted, strict=True)
+            ]
     now = datetime.now(UTC)
     ids = [existing.get(row[key]) or new_id() for row in rows]
     if is_postgres(session):

@@ -95,3 +95,56 @@ async def test_upsert_by_code_creates_then_updates(backend: str, apps: Any) -> N
         finally:
             db.sessionmaker, db.read_sessionmaker = original
             await outer.rollback()
+
+
+class _Sync(RequestModel):
+    code: str
+    name: str
+    owner_id: str | None = None
+    key_market: bool = False
+
+
+async def test_a_sync_keeps_what_it_leaves_out(backend: str, apps: Any) -> None:
+    """An item that omits a field keeps the stored value; a new record takes the default; the
+    re-read rows are the whole records, as single writes' events carry them."""
+    from uuid import uuid4
+
+    from chassis.bulk import event_documents, reread
+    from services.regions.regions.schemas import RegionPublic
+
+    app = await apps("regions", backend)
+    db = app.state.db
+    original = db.sessionmaker, db.read_sessionmaker
+    table = Region.__table__  # type: ignore[attr-defined]
+    base = {"kind": "administrative", "level": "province"}
+    owner = uuid4()
+    async with db.engine.connect() as conn:
+        outer = await conn.begin()
+        db.bind_to(conn)
+        try:
+            async with db.session() as session:
+                first = {"code": "510000", "name": "四川", "owner_id": owner, "key_market": True}
+                await upsert_by_key(session, table, [base | first])
+                batch = Batch(
+                    [{"code": "510000", "name": "四川省"}, {"code": "520000", "name": "贵州"}],
+                    _Sync,
+                )
+                rows = [base | item.model_dump() for _, item in batch.valid]
+                omitted = [Batch.omitted(item) for _, item in batch.valid]
+                assert omitted[0] == {"owner_id", "key_market"}
+                written = await upsert_by_key(session, table, rows, omitted=omitted)
+                stored = await reread(session, table, [id_ for _, id_ in written])
+                sichuan, guizhou = (stored[id_] for _, id_ in written)
+                assert (sichuan["name"], sichuan["owner_id"], sichuan["key_market"]) == (
+                    "四川省",
+                    owner,
+                    True,
+                )
+                assert (guizhou["owner_id"], guizhou["key_market"]) == (None, False)
+                docs = event_documents(RegionPublic, [sichuan, guizhou])
+                assert docs[0]["version"] == 2 and docs[1]["version"] == 1
+                assert docs[0]["owner_id"] == str(owner)
+                assert {"created_at", "updated_at", "rollout_stage"} <= docs[0].keys()
+        finally:
+            db.sessionmaker, db.read_sessionmaker = original
+            await outer.rollback()
