@@ -5,7 +5,7 @@ On PostgreSQL each table is written with one `INSERT ... SELECT FROM unnest(arra
 bind parameters for 1,000 rows instead of 16,000, whose compilation dominated a bulk request."""
 
 import gc
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import UTC, datetime
 from enum import Enum
 from functools import cache
@@ -226,6 +226,27 @@ def event_documents(model: type[BaseModel], records: Sequence[Mapping[str, Any]]
     single writes emit for the same event type."""
     _, many = _adapters(model)
     return list(many.dump_python(many.validate_python(records), mode="json"))
+
+
+async def written_events(
+    session: AsyncSession,
+    table: Table,
+    model: type[BaseModel],
+    written: Sequence[tuple[Status, UUID]],
+    *,
+    prefix: str,
+    actor: str,
+    dealer_ids: Callable[[Mapping[str, Any]], list[UUID]] | None = None,
+) -> list[tuple[str, dict[str, Any], list[UUID]]]:
+    """`<prefix>.created|updated` events for what a bulk write wrote, each carrying the stored
+    record as `model` (and the actor), exactly as the single writes' events do."""
+    stored = await reread(session, table, [id_ for _, id_ in written])
+    records = [stored[id_] for _, id_ in written]
+    documents = event_documents(model, records)
+    return [
+        (f"{prefix}.{status}", doc | {"actor": actor}, dealer_ids(rec) if dealer_ids else [])
+        for (status, _), doc, rec in zip(written, documents, records, strict=True)
+    ]
 
 
 def _array(table: Table, column: str, rows: Sequence[dict[str, Any]]) -> list[Any]:

@@ -173,8 +173,9 @@ async def bulk_upsert(
         elif codes.get(item.employee_code):
             line[codes[item.employee_code]] = item.manager_id
     rows = [item.model_dump() for _, item in batch.valid]
+    omitted = [Batch.omitted(item) for _, item in batch.valid]
     table = metadata.tables["advisors"]
-    written = await upsert_by_key(session, table, rows, key="employee_code")
+    written = await upsert_by_key(session, table, rows, key="employee_code", omitted=omitted)
     results = {index: w for (index, _), w in zip(batch.valid, written, strict=True)}
     if written:
         fresh = await session.scalars(

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 from starlette.responses import Response
 
-from chassis.bulk import Batch, upsert_by_key
+from chassis.bulk import Batch, upsert_by_key, written_events
 from chassis.errors import Forbidden, NotFound, field_error
 from chassis.identity import Principal
 from chassis.outbox import emit, emit_many
@@ -130,11 +130,18 @@ async def bulk_upsert(
     batch.first_by_key("uscc")
     indices = [i for i, _ in batch.valid]
     rows = [_normalise(item.model_dump()) for _, item in batch.valid]
-    written = await upsert_by_key(session, Dealer.__table__, rows)  # type: ignore[attr-defined]
-    events = [
-        (f"dealer.{status}", row | {"id": id_, "actor": caller.subject}, [id_])
-        for row, (status, id_) in zip(rows, written, strict=True)
-    ]
+    omitted = [Batch.omitted(item) for _, item in batch.valid]
+    table = Dealer.__table__  # type: ignore[attr-defined]
+    written = await upsert_by_key(session, table, rows, omitted=omitted)
+    events = await written_events(
+        session,
+        table,
+        DealerPublic,
+        written,
+        prefix="dealer",
+        actor=caller.subject,
+        dealer_ids=lambda record: [record["id"]],
+    )
     await emit_many(session, tables.outbox, events)
     return batch.response(dict(zip(indices, written, strict=True)))
 

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 from starlette.responses import Response
 
-from chassis.bulk import Batch, lookup, upsert_by_key
+from chassis.bulk import Batch, lookup, upsert_by_key, written_events
 from chassis.db import new_id
 from chassis.errors import Conflict, FieldError, NotFound, field_error
 from chassis.identity import Principal
@@ -192,14 +192,20 @@ async def bulk_upsert(
     indices = [i for i, _ in batch.valid]
     # the fields as validated (flat: no nested models), without the cost of model_dump
     rows = [_coordinates(dict(item.__dict__)) for _, item in batch.valid]
+    omitted = [Batch.omitted(item) for _, item in batch.valid]
     written = await upsert_by_key(
-        session, OUTLETS, rows, existing={c: v[0] for c, v in existing.items()}
+        session, OUTLETS, rows, existing={c: v[0] for c, v in existing.items()}, omitted=omitted
     )
     await _record_bulk_moves(session, rows, existing, caller)
-    events = [
-        (f"outlet.{status}", row | {"id": id_}, [row["dealer_id"]])
-        for row, (status, id_) in zip(rows, written, strict=True)
-    ]
+    events = await written_events(
+        session,
+        OUTLETS,
+        OutletPublic,
+        written,
+        prefix="outlet",
+        actor=caller.subject,
+        dealer_ids=lambda record: [record["dealer_id"]],
+    )
     await emit_many(session, tables.outbox, events)
     return batch.response(dict(zip(indices, written, strict=True)))
 

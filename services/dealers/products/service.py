@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 from starlette.responses import Response
 
-from chassis.bulk import Batch, upsert_by_key
+from chassis.bulk import Batch, upsert_by_key, written_events
 from chassis.errors import Forbidden, NotFound, field_error
 from chassis.identity import Principal
 from chassis.outbox import emit, emit_many
@@ -103,11 +103,12 @@ async def bulk_upsert(
     batch.first_by_key("gtin")
     indices = [i for i, _ in batch.valid]
     rows = [_normalise(item.model_dump()) for _, item in batch.valid]
-    written = await upsert_by_key(session, Product.__table__, rows)  # type: ignore[attr-defined]
-    events = [
-        (f"product.{status}", row | {"id": id_}, ())
-        for row, (status, id_) in zip(rows, written, strict=True)
-    ]
+    omitted = [Batch.omitted(item) for _, item in batch.valid]
+    table = Product.__table__  # type: ignore[attr-defined]
+    written = await upsert_by_key(session, table, rows, omitted=omitted)
+    events = await written_events(
+        session, table, ProductPublic, written, prefix="product", actor=caller.subject
+    )
     await emit_many(session, tables.outbox, events)
     return batch.response(dict(zip(indices, written, strict=True)))
 

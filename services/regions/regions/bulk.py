@@ -7,13 +7,13 @@ from sqlalchemy import Table, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from chassis.bulk import Batch, BulkResult, Status, upsert_by_key
+from chassis.bulk import Batch, BulkResult, Status, upsert_by_key, written_events
 from chassis.db import serialize
 from chassis.errors import FieldError, ProblemError
 from chassis.outbox import emit_many
 from chassis.validators import gb2260_level, gb2260_parent
 from services.regions.models import Region, RegionKind, RegionLevel, tables
-from services.regions.regions.schemas import RegionBulkItem
+from services.regions.regions.schemas import RegionBulkItem, RegionPublic
 from services.regions.regions.service import ADMIN_LEVELS, TREE_LOCK, level_for
 
 REGIONS: Table = Region.__table__  # type: ignore[attr-defined]
@@ -40,7 +40,6 @@ async def upsert(session: AsyncSession, raw: list[dict[str, Any]], *, actor: str
     by_id = {r.id: r for r in [*known.values(), *parents]}
     levels = {index: _level_hint(item) for index, item in batch.valid}
     written: dict[int, tuple[Status, UUID]] = {}
-    events: list[tuple[str, dict[str, Any], list[UUID]]] = []
     for level in ORDER:
         rows, indexes = [], []
         for index, item in list(batch.valid):
@@ -56,8 +55,9 @@ async def upsert(session: AsyncSession, raw: list[dict[str, Any]], *, actor: str
         ):
             written[index] = (status, id_)
             known[row["code"]] = by_id[id_] = Region(id=id_, **row)
-            data = {k: str(v) if isinstance(v, UUID) else v for k, v in row.items()}
-            events.append((f"region.{status}", data | {"id": str(id_), "actor": actor}, []))
+    events = await written_events(
+        session, REGIONS, RegionPublic, list(written.values()), prefix="region", actor=actor
+    )
     await emit_many(session, tables.outbox, events)
     return batch.result(written)
 
