@@ -16,7 +16,6 @@ from chassis.db import UTCDateTime
 from chassis.errors import Conflict, ProblemError, field_error
 from chassis.queries import dialect_insert
 
-
 _BOOKKEEPING = ("id", "deleted", "version", "synced_at")
 
 
