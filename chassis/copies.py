@@ -96,8 +96,8 @@ class Copy:
 
     async def get(self, session: AsyncSession, id_: UUID) -> Mapping[str, Any] | None:
         row = await session.execute(select(self.table).where(self.table.c.id == id_))
-        found: Mapping[str, Any] | None = row.mappings().first()
-        return found
+        found = row.mappings().first()
+        return None if found is None else dict(found)
 
 
 @dataclass(frozen=True)
