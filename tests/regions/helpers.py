@@ -13,9 +13,11 @@ async def create(client: httpx.AsyncClient, code: str, name: str, **extra: Any) 
     return dict(r.json())
 
 
-async def post(client: httpx.AsyncClient, path: str, body: dict[str, Any]) -> dict[str, Any]:
+async def post(
+    client: httpx.AsyncClient, path: str, body: dict[str, Any], status: int = 201
+) -> dict[str, Any]:
     r = await client.post(path, json=body)
-    assert r.status_code == 201, r.text
+    assert r.status_code == status, r.text
     return dict(r.json())
 
 

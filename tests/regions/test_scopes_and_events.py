@@ -51,8 +51,9 @@ async def test_writes_emit_events(regions_committed: httpx.AsyncClient) -> None:
     await post(client, "/v1/market-surveys", survey_body(ids["510104"], "2026-01-01"))
     await post(
         client,
-        f"/v1/regions/{ids['510104']}/rollout-stage-changes",
-        {"to_stage": "focused", "changed_on": "2026-01-01", "reason": "r"},
+        f"/v1/regions/{ids['510104']}/transitions",
+        {"to": "focused", "on": "2026-01-01", "reason": "r"},
+        status=200,
     )
     await post(
         client,

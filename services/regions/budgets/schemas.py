@@ -7,7 +7,17 @@ from uuid import UUID
 from pydantic import Field
 
 from chassis.pagination import Page
-from chassis.types import Date, Id, Lax, Money, MoneyOut, Period, RequestModel, ResponseModel
+from chassis.types import (
+    Id,
+    Lax,
+    Money,
+    MoneyOut,
+    PastDate,
+    Period,
+    RequestModel,
+    ResponseModel,
+    Text,
+)
 from services.regions.fields import RatioOut
 from services.regions.models import BudgetCategory
 
@@ -42,9 +52,9 @@ BudgetPage = Page[BudgetPublic]
 
 
 class SpendCreate(RequestModel):
-    spent_on: Date = Field(description="A day in the budget's month")
+    spent_on: PastDate = Field(description="A day in the budget's month, today or before")
     amount: Money
-    note: Annotated[str, Field(max_length=2000)] | None = None
+    note: Text | None = None
 
 
 class SpendPublic(ResponseModel):

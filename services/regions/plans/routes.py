@@ -1,17 +1,17 @@
 """HTTP routes of `/v1/market-plans`."""
 
-from typing import Annotated
 from uuid import UUID
 
-from fastapi import Query, Response, status
+from fastapi import Response, status
 
 from chassis.db import SessionDep
 from chassis.errors import problem_responses
 from chassis.etag import check_if_match, set_etag
 from chassis.pagination import Cursor, Limit
-from chassis.types import PERIOD_RE
+from chassis.queries import get_or_404
+from chassis.types import Period
 from services.regions.deps import IfMatch, Reader, Writer, make_router
-from services.regions.models import PlanStatus
+from services.regions.models import MarketPlan, PlanStatus
 from services.regions.plans import service
 from services.regions.plans.schemas import PlanCreate, PlanPage, PlanPublic, PlanUpdate
 
@@ -27,7 +27,7 @@ async def list_plans(
     limit: Limit = 50,
     cursor: Cursor = None,
     region_id: UUID | None = None,
-    period: Annotated[str | None, Query(pattern=PERIOD_RE)] = None,
+    period: Period | None = None,
     status: PlanStatus | None = None,
 ) -> PlanPage:
     filters = {"region_id": region_id, "period": period, "status": status}
@@ -48,7 +48,7 @@ async def list_plans(
 async def create_plan(
     body: PlanCreate, session: SessionDep, caller: Writer, response: Response
 ) -> PlanPublic:
-    plan = await service.create(session, body, actor=caller.subject)
+    plan = await service.create(session, body, caller=caller)
     set_etag(response, plan.version)
     response.headers["Location"] = f"/v1/market-plans/{plan.id}"
     return PlanPublic.model_validate(plan)
@@ -62,7 +62,7 @@ async def create_plan(
     responses=problem_responses(404),
 )
 async def get_plan(plan_id: UUID, session: SessionDep, _: Reader, response: Response) -> PlanPublic:
-    plan = await service.get(session, plan_id)
+    plan = await get_or_404(session, MarketPlan, plan_id, "Market plan")
     set_etag(response, plan.version)
     return PlanPublic.model_validate(plan)
 
@@ -82,9 +82,9 @@ async def update_plan(
     response: Response,
     if_match: IfMatch = None,
 ) -> PlanPublic:
-    plan = await service.get(session, plan_id)
+    plan = await get_or_404(session, MarketPlan, plan_id, "Market plan")
     check_if_match(if_match, plan.version)
-    plan = await service.update(session, plan, body, actor=caller.subject)
+    plan = await service.update(session, plan, body, caller=caller)
     set_etag(response, plan.version)
     return PlanPublic.model_validate(plan)
 
@@ -99,7 +99,7 @@ async def update_plan(
 async def delete_plan(
     plan_id: UUID, session: SessionDep, caller: Writer, if_match: IfMatch = None
 ) -> Response:
-    plan = await service.get(session, plan_id)
+    plan = await get_or_404(session, MarketPlan, plan_id, "Market plan")
     check_if_match(if_match, plan.version)
-    await service.delete(session, plan, actor=caller.subject)
+    await service.delete(session, plan, caller=caller)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -7,23 +7,22 @@ from uuid import UUID
 from pydantic import Field
 
 from chassis.pagination import Page
-from chassis.types import Id, Lax, Period, RequestModel, ResponseModel
-from services.regions.fields import Text
+from chassis.types import Id, Lax, LongText, Period, RequestModel, ResponseModel
 from services.regions.models import PlanStatus
 
 
 class PlanCreate(RequestModel):
     region_id: Id
     period: Period
-    objectives: Text
-    strategy: Text = Field(
+    objectives: LongText
+    strategy: LongText = Field(
         description="The value-chain strategy (以构建营销价值链为核心的市场策略)"
     )
 
 
 class PlanUpdate(RequestModel):
-    objectives: Text | None = None
-    strategy: Text | None = None
+    objectives: LongText | None = None
+    strategy: LongText | None = None
     status: Annotated[PlanStatus, Lax] | None = Field(
         default=None, description="draft → approved → closed, one step at a time"
     )

@@ -8,7 +8,7 @@ from pydantic import Field
 
 from chassis.pagination import Page
 from chassis.types import Id, Lax, Money, MoneyOut, Period, RequestModel, ResponseModel
-from services.regions.fields import RatioOut
+from services.regions.fields import RatioOut, Source
 from services.regions.models import TargetMetric
 
 Metric = Annotated[TargetMetric, Lax]
@@ -51,7 +51,7 @@ class ActualIn(RequestModel):
 
 
 class ActualsPost(RequestModel):
-    source: Annotated[str, Field(min_length=1, max_length=40)] = "manual"
+    source: Source = Field(default="manual", description="Where the figures come from")
     items: list[ActualIn] = Field(min_length=1, max_length=1000)
 
 
