@@ -1,4 +1,5 @@
-"""Builders the regions tests share: a small tree and posting helpers."""
+"""Builders the regions tests share: a small tree, competitors, surveys, budgets and posting
+helpers."""
 
 from typing import Any
 
@@ -34,6 +35,13 @@ async def small_tree(client: httpx.AsyncClient) -> dict[str, str]:
     ]:
         ids[code] = (await create(client, code, name, parent_id=ids[parent]))["id"]
     return ids
+
+
+async def budget(
+    client: httpx.AsyncClient, region_id: str, period: str, category: str, amount: str
+) -> dict[str, Any]:
+    body = {"region_id": region_id, "period": period, "category": category, "amount": amount}
+    return await post(client, "/v1/budgets", body)
 
 
 async def count(client: httpx.AsyncClient, path: str, **params: Any) -> int:
