@@ -13,10 +13,10 @@ from chassis.types import Period
 from services.regions.analytics import service
 from services.regions.analytics.schemas import Coverage, Landscape, SurveyMetric, Trend
 from services.regions.deps import Reader, make_router
+from services.regions.fields import MonthQuery
 from services.regions.models import Region
 
 router = make_router("/v1/regions", "regions")
-Month = Annotated[Period | None, Query(description="A month `YYYY-MM`")]
 
 
 @router.get(
@@ -32,7 +32,7 @@ async def trend(
     _: Reader,
     metric: SurveyMetric,
     from_: Annotated[Period | None, Query(alias="from", description="The first month")] = None,
-    to: Month = None,
+    to: MonthQuery = None,
 ) -> Trend:
     region = await get_or_404(session, Region, region_id, "Region")
     return await service.trend(session, region, metric, from_, to)

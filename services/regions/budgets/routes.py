@@ -1,16 +1,14 @@
 """HTTP routes of `/v1/budgets`: budgets, spend against them and the cost-to-sales report."""
 
-from typing import Annotated
 from uuid import UUID
 
-from fastapi import Query, Response, status
+from fastapi import Response, status
 
 from chassis.db import SessionDep
 from chassis.errors import problem_responses
 from chassis.etag import check_if_match, set_etag
 from chassis.pagination import Cursor, Limit
 from chassis.queries import get_or_404
-from chassis.types import Period
 from services.regions.budgets import service
 from services.regions.budgets.schemas import (
     BudgetCreate,
@@ -23,8 +21,8 @@ from services.regions.budgets.schemas import (
     SpendPublic,
 )
 from services.regions.deps import IfMatch, Reader, Writer, make_router
+from services.regions.fields import MonthQuery, RollupQuery
 from services.regions.models import Budget, BudgetCategory, Region
-from services.regions.periods import ROLLUP_RE
 
 router = make_router("/v1/budgets", "budgets")
 
@@ -36,7 +34,7 @@ async def list_budgets(
     limit: Limit = 50,
     cursor: Cursor = None,
     region_id: UUID | None = None,
-    period: Period | None = None,
+    period: MonthQuery = None,
     category: BudgetCategory | None = None,
 ) -> BudgetPage:
     filters = {"region_id": region_id, "period": period, "category": category}
@@ -74,7 +72,7 @@ async def cost_to_sales(
     session: SessionDep,
     _: Reader,
     region_id: UUID,
-    period: Annotated[str, Query(pattern=ROLLUP_RE, description="`YYYY-MM`, `YYYY-Qn` or `YYYY`")],
+    period: RollupQuery,
     category: BudgetCategory | None = None,
 ) -> CostToSalesReport:
     region = await get_or_404(session, Region, region_id, "Region")

@@ -1,7 +1,6 @@
 """Request and response models for `/v1/budgets`, spend entries and the cost-to-sales report."""
 
 from datetime import date, datetime
-from typing import Annotated
 from uuid import UUID
 
 from pydantic import Field
@@ -9,7 +8,6 @@ from pydantic import Field
 from chassis.pagination import Page
 from chassis.types import (
     Id,
-    Lax,
     Money,
     MoneyOut,
     PastDate,
@@ -18,10 +16,8 @@ from chassis.types import (
     ResponseModel,
     Text,
 )
-from services.regions.fields import RatioOut
+from services.regions.fields import Category, RatioOut
 from services.regions.models import BudgetCategory
-
-Category = Annotated[BudgetCategory, Lax]
 
 
 class BudgetCreate(RequestModel):

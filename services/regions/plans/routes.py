@@ -9,8 +9,8 @@ from chassis.errors import problem_responses
 from chassis.etag import check_if_match, set_etag
 from chassis.pagination import Cursor, Limit
 from chassis.queries import get_or_404
-from chassis.types import Period
 from services.regions.deps import IfMatch, Reader, Writer, make_router
+from services.regions.fields import MonthQuery
 from services.regions.models import MarketPlan, PlanStatus
 from services.regions.plans import service
 from services.regions.plans.schemas import PlanCreate, PlanPage, PlanPublic, PlanUpdate
@@ -27,7 +27,7 @@ async def list_plans(
     limit: Limit = 50,
     cursor: Cursor = None,
     region_id: UUID | None = None,
-    period: Period | None = None,
+    period: MonthQuery = None,
     status: PlanStatus | None = None,
 ) -> PlanPage:
     filters = {"region_id": region_id, "period": period, "status": status}

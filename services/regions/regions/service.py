@@ -179,11 +179,9 @@ _DATA: list[tuple[Any, str]] = [
 ]
 
 
-def region_event(region: Region, actor: str, **extra: Any) -> dict[str, Any]:
-    return RegionPublic.model_validate(region).model_dump(mode="json") | {"actor": actor} | extra
-
-
 async def emit_region(
     session: AsyncSession, type: str, region: Region, caller: Principal, **extra: Any
 ) -> None:
-    await emit(session, tables.outbox, type, region_event(region, caller.subject, **extra))
+    """A region event: the region as the API shows it, the actor, and what the event adds."""
+    data = RegionPublic.model_validate(region).model_dump(mode="json")
+    await emit(session, tables.outbox, type, data | {"actor": caller.subject} | extra)

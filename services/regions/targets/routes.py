@@ -10,10 +10,9 @@ from chassis.errors import problem_responses
 from chassis.etag import check_if_match, set_etag
 from chassis.pagination import Cursor, Limit
 from chassis.queries import get_or_404
-from chassis.types import Period
 from services.regions.deps import IfMatch, Reader, Writer, make_router
+from services.regions.fields import ROLLUP_HELP, MonthQuery, RollupPeriod, RollupQuery
 from services.regions.models import Region, Target, TargetMetric
-from services.regions.periods import ROLLUP_RE
 from services.regions.targets import service
 from services.regions.targets.schemas import (
     AchievementReport,
@@ -29,10 +28,6 @@ from services.regions.targets.schemas import (
 )
 
 router = make_router("/v1/targets", "targets")
-MonthQuery = Annotated[Period | None, Query(description="A month `YYYY-MM`")]
-RollupQuery = Annotated[
-    str, Query(pattern=ROLLUP_RE, description="A month `YYYY-MM`, quarter `YYYY-Qn` or year `YYYY`")
-]
 
 
 @router.get("", response_model=TargetPage, summary="List targets", operation_id="targets_list")
@@ -114,7 +109,7 @@ async def cascade_check(
     _: Reader,
     limit: Limit = 50,
     cursor: Cursor = None,
-    period: Annotated[str | None, Query(pattern=ROLLUP_RE)] = None,
+    period: Annotated[RollupPeriod | None, Query(description=ROLLUP_HELP)] = None,
     metric: TargetMetric | None = None,
     ancestor: UUID | None = None,
 ) -> CascadePage:
