@@ -53,7 +53,7 @@ async def seeded(client: httpx.AsyncClient) -> tuple[dict[str, str], dict[str, s
 
 
 async def store_extremes(apps: Any, backend: str) -> None:
-    """Every stored day at an end of the calendar, and some months that are no months."""
+    """Every stored day and instant at an end of the calendar, and months that are no months."""
     lo, hi = ("-infinity", "infinity") if backend == "postgres" else ("0001-01-01", "9999-12-31")
     statements = [
         f"UPDATE market_surveys SET surveyed_on = '{hi}' WHERE surveyed_on = '2026-02-05'",
@@ -64,6 +64,8 @@ async def store_extremes(apps: Any, backend: str) -> None:
         "UPDATE targets SET period = '2026' WHERE metric = 'outlet_coverage'",
         "UPDATE budgets SET period = '2026-1'",
     ]
+    for table in ("regions", "market_surveys", "budgets", "targets", "competitors"):
+        statements.append(f"UPDATE {table} SET created_at = '{lo}', updated_at = '{hi}'")
     async with (await apps("regions", backend)).state.db.session() as session:
         for statement in statements:
             await session.execute(text(statement))
@@ -85,6 +87,9 @@ async def test_reports_read_any_stored_value(
         f"/v1/regions/{city}/competitive-landscape",
         f"/v1/regions/{county}/coverage",
         f"/v1/regions/{county}/transitions",
+        "/v1/regions",
+        f"/v1/regions/{county}",
+        "/v1/competitors",
         f"/v1/budgets/{made['budget']}",
         f"/v1/budgets/{made['budget']}/spend",
         "/v1/budgets",
