@@ -20,10 +20,10 @@ from services.regions.regions.schemas import (
     RegionCreate,
     RegionPage,
     RegionPublic,
+    RegionTransitionCreate,
+    RegionTransitionPage,
+    RegionTransitionPublic,
     RegionUpdate,
-    TransitionCreate,
-    TransitionPage,
-    TransitionPublic,
 )
 
 router = make_router("/v1/regions", "regions")
@@ -165,7 +165,7 @@ async def delete_region(
 )
 async def move_stage(
     region_id: UUID,
-    body: TransitionCreate,
+    body: RegionTransitionCreate,
     session: SessionDep,
     caller: Writer,
     response: Response,
@@ -184,16 +184,16 @@ async def move_stage(
 
 @router.get(
     "/{region_id}/transitions",
-    response_model=TransitionPage,
+    response_model=RegionTransitionPage,
     summary="The region's roll-out stage moves, oldest first",
     operation_id="regions_transitions_list",
     responses=problem_responses(404),
 )
 async def list_transitions(
     region_id: UUID, session: SessionDep, _: Reader, limit: Limit = 50, cursor: Cursor = None
-) -> TransitionPage:
+) -> RegionTransitionPage:
     region = await get_or_404(session, Region, region_id, "Region")
     rows, next_cursor = await stages.history(session, region, limit=limit, cursor=cursor)
-    return TransitionPage(
-        items=[TransitionPublic.model_validate(r) for r in rows], next_cursor=next_cursor
+    return RegionTransitionPage(
+        items=[RegionTransitionPublic.model_validate(r) for r in rows], next_cursor=next_cursor
     )

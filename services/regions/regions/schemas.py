@@ -60,7 +60,7 @@ class Breadcrumb(ResponseModel):
     items: list[Crumb] = Field(description="From the top region down to the region itself")
 
 
-class TransitionCreate(RequestModel):
+class RegionTransitionCreate(RequestModel):
     to: Annotated[RolloutStage, Lax] = Field(
         description="The next roll-out stage: one step forward or back from the current one"
     )
@@ -71,7 +71,7 @@ class TransitionCreate(RequestModel):
     reason: Text
 
 
-class TransitionPublic(ResponseModel):
+class RegionTransitionPublic(ResponseModel):
     id: UUID
     region_id: UUID
     # stored as from_stage/to_stage/changed_on; `from` is a Python keyword, hence the alias
@@ -85,7 +85,7 @@ class TransitionPublic(ResponseModel):
     created_at: datetime
 
 
-TransitionPage = Page[TransitionPublic]
+RegionTransitionPage = Page[RegionTransitionPublic]
 
 
 class RegionBulkItem(RequestModel):

@@ -13,7 +13,7 @@ from chassis.errors import Conflict, FieldError, field_error
 from chassis.identity import Principal
 from chassis.queries import apply_changes, page
 from services.regions.models import Region, RolloutStage, RolloutStageChange
-from services.regions.regions.schemas import TransitionCreate
+from services.regions.regions.schemas import RegionTransitionCreate
 from services.regions.regions.service import emit_region
 
 STAGES = list(RolloutStage)
@@ -49,7 +49,7 @@ async def last_move_on(session: AsyncSession, region_id: UUID) -> date | None:
 
 
 async def transition(
-    session: AsyncSession, region: Region, data: TransitionCreate, *, caller: Principal
+    session: AsyncSession, region: Region, data: RegionTransitionCreate, *, caller: Principal
 ) -> Region:
     """Move the region to `data.to`; the region's version guards against a racing move."""
     current = RolloutStage(region.rollout_stage)
