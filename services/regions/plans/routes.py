@@ -13,7 +13,13 @@ from services.regions.deps import IfMatch, Reader, Writer, make_router
 from services.regions.fields import MonthQuery
 from services.regions.models import MarketPlan, PlanStatus
 from services.regions.plans import service
-from services.regions.plans.schemas import PlanCreate, PlanPage, PlanPublic, PlanUpdate
+from services.regions.plans.schemas import (
+    PlanCreate,
+    PlanPage,
+    PlanPublic,
+    PlanTransitionCreate,
+    PlanUpdate,
+)
 
 router = make_router("/v1/market-plans", "market-plans")
 
@@ -70,7 +76,7 @@ async def get_plan(plan_id: UUID, session: SessionDep, _: Reader, response: Resp
 @router.patch(
     "/{plan_id}",
     response_model=PlanPublic,
-    summary="Edit a draft plan, or move its status one step",
+    summary="Edit a draft plan's objectives or strategy",
     operation_id="market_plans_update",
     responses=problem_responses(404, 409, 412, 428),
 )
@@ -103,3 +109,29 @@ async def delete_plan(
     check_if_match(if_match, plan.version)
     await service.delete(session, plan, caller=caller)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post(
+    "/{plan_id}/transitions",
+    response_model=PlanPublic,
+    summary="Move a plan's status one step: approve a draft, close an approved plan",
+    operation_id="market_plans_transitions_create",
+    responses=problem_responses(404, 409, 412),
+)
+async def move_plan(
+    plan_id: UUID,
+    body: PlanTransitionCreate,
+    session: SessionDep,
+    caller: Writer,
+    response: Response,
+    if_match: IfMatch = None,
+) -> PlanPublic:
+    """Answers the plan in its new status. `If-Match` is optional here; when given it must name
+    the plan's current version. The status it already has, or any other move than the next step,
+    is a 409 naming `#/to`."""
+    plan = await get_or_404(session, MarketPlan, plan_id, "Market plan")
+    if if_match:
+        check_if_match(if_match, plan.version)
+    plan = await service.transition(session, plan, body, caller=caller)
+    set_etag(response, plan.version)
+    return PlanPublic.model_validate(plan)

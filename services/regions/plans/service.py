@@ -1,4 +1,5 @@
-"""Market plans per region and month: text editable while draft, then approved, then closed."""
+"""Market plans per region and month: text editable while draft; the status moves by transitions,
+draft → approved → closed."""
 
 from typing import Any
 
@@ -6,12 +7,17 @@ from sqlalchemy import and_, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from chassis.errors import Conflict
+from chassis.errors import Conflict, FieldError
 from chassis.identity import Principal
 from chassis.outbox import emit
 from chassis.queries import apply_changes, must_exist, no_nulls, page
 from services.regions.models import MarketPlan, PlanStatus, Region, tables
-from services.regions.plans.schemas import PlanCreate, PlanPublic, PlanUpdate
+from services.regions.plans.schemas import (
+    PlanCreate,
+    PlanPublic,
+    PlanTransitionCreate,
+    PlanUpdate,
+)
 
 NEXT = {PlanStatus.draft: PlanStatus.approved, PlanStatus.approved: PlanStatus.closed}
 
@@ -40,15 +46,37 @@ async def update(
     changes = data.model_dump(exclude_unset=True)
     no_nulls(changes, list(PlanUpdate.model_fields))
     status = PlanStatus(plan.status)
-    text = {k: v for k, v in changes.items() if k != "status"}
-    if text and status is not PlanStatus.draft:
+    if changes and status is not PlanStatus.draft:
         raise Conflict(f"The plan is {status.value}; only a draft can be edited.")
-    wanted = changes.get("status", status)
-    if wanted != status and NEXT.get(status) != wanted:
-        raise Conflict(f"A {status.value} plan can't become {changes['status'].value}.")
     apply_changes(plan, changes)
     await session.flush()
     await _emit(session, "market_plan.updated", plan, caller)
+    return plan
+
+
+def check_move(current: PlanStatus, to: PlanStatus) -> None:
+    if to == current:
+        raise _at_to(f"The plan is already {current.value}.", "is the plan's current status")
+    following = NEXT.get(current)
+    if to != following:
+        allowed = f"may be {following.value}" if following else "a closed plan moves no further"
+        raise _at_to(f"A {current.value} plan can't become {to.value}.", allowed)
+
+
+def _at_to(detail: str, about_to: str) -> Conflict:
+    return Conflict(detail, errors=[FieldError("#/to", about_to)])
+
+
+async def transition(
+    session: AsyncSession, plan: MarketPlan, data: PlanTransitionCreate, *, caller: Principal
+) -> MarketPlan:
+    """Approve a draft, or close an approved plan."""
+    current = PlanStatus(plan.status)
+    check_move(current, data.to)
+    apply_changes(plan, {"status": data.to})
+    await session.flush()
+    move = {"from": current.value, "to": data.to.value, "reason": data.reason}
+    await _emit(session, "market_plan.status_changed", plan, caller, **move)
     return plan
 
 
@@ -60,6 +88,8 @@ async def delete(session: AsyncSession, plan: MarketPlan, *, caller: Principal) 
     await session.flush()
 
 
-async def _emit(session: AsyncSession, type: str, plan: MarketPlan, caller: Principal) -> None:
+async def _emit(
+    session: AsyncSession, type: str, plan: MarketPlan, caller: Principal, **extra: Any
+) -> None:
     data = PlanPublic.model_validate(plan).model_dump(mode="json")
-    await emit(session, tables.outbox, type, data | {"actor": caller.subject})
+    await emit(session, tables.outbox, type, data | {"actor": caller.subject} | extra)
