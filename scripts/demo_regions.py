@@ -148,7 +148,7 @@ def _key_markets(client: httpx.Client, ids: dict[str, str]) -> None:
             },
         },
         {
-            "metric": "competitor_gap",
+            "metric": "gap_to_leader",
             "weight": 30,
             "scoring": {"kind": "inverted", "floor": 0, "ceiling": 40},
         },
@@ -225,17 +225,13 @@ def _budgets(client: httpx.Client, ids: dict[str, str]) -> None:
 
 
 def _stage_and_plan(client: httpx.Client, ids: dict[str, str]) -> None:
-    stage = {
-        "to_stage": "focused",
-        "changed_on": "2026-03-01",
-        "reason": "锦江区作为突破口，集中资源",
-    }
+    stage = {"to": "focused", "on": "2026-03-01", "reason": "锦江区作为突破口，集中资源"}
     r = client.post(
-        f"/v1/regions/{ids['510104']}/rollout-stage-changes",
+        f"/v1/regions/{ids['510104']}/transitions",
         json=stage,
         headers={"Idempotency-Key": "demo-stage-510104-focused"},
     )
-    if r.status_code != 422:  # already moved on an earlier run
+    if r.status_code != 409:  # already moved on an earlier run
         r.raise_for_status()
     plan = {
         "region_id": ids["510104"],

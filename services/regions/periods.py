@@ -1,15 +1,8 @@
 """Rollup periods: a month `YYYY-MM`, a quarter `YYYY-Qn` or a year `YYYY`, as a range of months."""
 
 import re
-from typing import Annotated
-
-from pydantic import Field
 
 ROLLUP_RE = r"^[0-9]{4}(-(0[1-9]|1[0-2])|-Q[1-4])?$"
-RollupPeriod = Annotated[
-    str,
-    Field(pattern=ROLLUP_RE, description="A month `YYYY-MM`, a quarter `YYYY-Qn` or a year `YYYY`"),
-]
 _QUARTER = re.compile(r"^([0-9]{4})-Q([1-4])$")
 
 

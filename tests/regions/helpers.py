@@ -1,4 +1,5 @@
-"""Builders the regions tests share: a small tree and posting helpers."""
+"""Builders the regions tests share: a small tree, competitors, surveys, budgets and posting
+helpers."""
 
 from typing import Any
 
@@ -13,9 +14,11 @@ async def create(client: httpx.AsyncClient, code: str, name: str, **extra: Any) 
     return dict(r.json())
 
 
-async def post(client: httpx.AsyncClient, path: str, body: dict[str, Any]) -> dict[str, Any]:
+async def post(
+    client: httpx.AsyncClient, path: str, body: dict[str, Any], status: int = 201
+) -> dict[str, Any]:
     r = await client.post(path, json=body)
-    assert r.status_code == 201, r.text
+    assert r.status_code == status, r.text
     return dict(r.json())
 
 
@@ -32,6 +35,13 @@ async def small_tree(client: httpx.AsyncClient) -> dict[str, str]:
     ]:
         ids[code] = (await create(client, code, name, parent_id=ids[parent]))["id"]
     return ids
+
+
+async def budget(
+    client: httpx.AsyncClient, region_id: str, period: str, category: str, amount: str
+) -> dict[str, Any]:
+    body = {"region_id": region_id, "period": period, "category": category, "amount": amount}
+    return await post(client, "/v1/budgets", body)
 
 
 async def count(client: httpx.AsyncClient, path: str, **params: Any) -> int:

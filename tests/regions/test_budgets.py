@@ -6,16 +6,9 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.regions.helpers import count, post, refused, small_tree
+from tests.regions.helpers import budget, count, refused, small_tree
 
 GHOST = "01a221de-6ceb-7108-8dab-d0c4dfae1f7d"
-
-
-async def budget(
-    client: httpx.AsyncClient, region_id: str, period: str, category: str, amount: str
-) -> dict[str, Any]:
-    body = {"region_id": region_id, "period": period, "category": category, "amount": amount}
-    return await post(client, "/v1/budgets", body)
 
 
 async def spend(client: httpx.AsyncClient, budget_id: str, on: str, amount: str) -> httpx.Response:

@@ -31,7 +31,7 @@ def criteria() -> list[dict[str, Any]]:
             },
         },
         {
-            "metric": "competitor_gap",
+            "metric": "gap_to_leader",
             "weight": 20,
             "scoring": {"kind": "inverted", "floor": 0, "ceiling": 50},
         },
@@ -76,7 +76,7 @@ async def test_evaluation_ranks_and_flags(regions: httpx.AsyncClient) -> None:
     assert first == {
         "capacity_amount": (80000.0, 80.0, 40.0),
         "coverage": (60.0, 100.0, 30.0),
-        "competitor_gap": (20.0, 60.0, 12.0),
+        "gap_to_leader": (20.0, 60.0, 12.0),
     }
     assert ev["inputs"]["top_n"] == 1 and ev["actor"] and ev["model_version"] == 1
     flagged = (await regions.get("/v1/regions", params={"key_market": True})).json()["items"]

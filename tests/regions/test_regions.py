@@ -6,15 +6,9 @@ import httpx
 import pytest
 
 from chassis.testing import auth_headers
-from tests.harness import feed as poll_feed
-
-PROBLEM = "application/problem+json"
-
-
-async def create(client: httpx.AsyncClient, code: str, name: str, **extra: Any) -> dict[str, Any]:
-    r = await client.post("/v1/regions", json={"code": code, "name": name, **extra})
-    assert r.status_code == 201, r.text
-    return dict(r.json())
+from tests.api import PROBLEM
+from tests.api import feed as poll_feed
+from tests.regions.helpers import count, create
 
 
 async def sichuan(
@@ -24,10 +18,6 @@ async def sichuan(
     city = await create(client, "510100", "成都市", parent_id=province["id"])
     county = await create(client, "510104", "锦江区", parent_id=city["id"])
     return province, city, county
-
-
-async def count(client: httpx.AsyncClient) -> int:
-    return len((await client.get("/v1/regions", params={"limit": 500})).json()["items"])
 
 
 async def test_tree_follows_gb2260_codes(regions: httpx.AsyncClient) -> None:
@@ -57,13 +47,13 @@ async def test_code_and_parent_must_agree(
     regions: httpx.AsyncClient, code: str, parent: str | None, pointer: str
 ) -> None:
     province = await create(regions, "510000" if code != "510000" else "520000", "省")
-    before = await count(regions)
+    before = await count(regions, "/v1/regions")
     body = {"code": code, "name": "x"} | ({"parent_id": province["id"]} if parent else {})
     r = await regions.post("/v1/regions", json=body)
     assert r.status_code == 422
     assert r.headers["content-type"] == PROBLEM
     assert [e["pointer"] for e in r.json()["errors"]] == [pointer]
-    assert await count(regions) == before
+    assert await count(regions, "/v1/regions") == before
 
 
 async def test_unknown_parent_is_named(regions: httpx.AsyncClient) -> None:
@@ -98,7 +88,7 @@ async def test_duplicate_code_is_a_conflict(regions: httpx.AsyncClient) -> None:
     assert r.status_code == 409
     assert r.headers["content-type"] == PROBLEM
     assert r.json()["field"] == "code"
-    assert await count(regions) == 1
+    assert await count(regions, "/v1/regions") == 1
 
 
 @pytest.mark.parametrize(
@@ -121,7 +111,7 @@ async def test_bad_input_names_the_field(
     problem = r.json()
     assert {"type", "title", "status", "detail"} <= problem.keys()
     assert pointer in [e["pointer"] for e in problem["errors"]]
-    assert await count(regions) == 0
+    assert await count(regions, "/v1/regions") == 0
 
 
 async def test_malformed_json_is_a_problem(regions: httpx.AsyncClient) -> None:
@@ -191,7 +181,7 @@ async def test_scopes_are_checked(regions: httpx.AsyncClient) -> None:
     assert r.status_code == 403
     assert "regions:write" in r.json()["detail"]
     assert (await regions.get("/v1/regions", headers=read_only)).status_code == 200
-    assert await count(regions) == 0
+    assert await count(regions, "/v1/regions") == 0
 
 
 async def test_events_are_emitted_in_commit_order(regions_committed: httpx.AsyncClient) -> None:

@@ -51,8 +51,9 @@ async def test_writes_emit_events(regions_committed: httpx.AsyncClient) -> None:
     await post(client, "/v1/market-surveys", survey_body(ids["510104"], "2026-01-01"))
     await post(
         client,
-        f"/v1/regions/{ids['510104']}/rollout-stage-changes",
-        {"to_stage": "focused", "changed_on": "2026-01-01", "reason": "r"},
+        f"/v1/regions/{ids['510104']}/transitions",
+        {"to": "focused", "on": "2026-01-01", "reason": "r"},
+        status=200,
     )
     await post(
         client,
@@ -67,11 +68,12 @@ async def test_writes_emit_events(regions_committed: httpx.AsyncClient) -> None:
     await post(
         client, f"/v1/budgets/{budget['id']}/spend", {"spent_on": "2026-01-02", "amount": "1"}
     )
-    await post(
+    plan = await post(
         client,
         "/v1/market-plans",
         {"region_id": ids["510104"], "period": "2026-01", "objectives": "o", "strategy": "s"},
     )
+    await post(client, f"/v1/market-plans/{plan['id']}/transitions", {"to": "approved"}, 200)
     model = await post(
         client,
         "/v1/key-market-models",
@@ -106,9 +108,21 @@ async def test_writes_emit_events(regions_committed: httpx.AsyncClient) -> None:
         "budget.created",
         "budget.spend_recorded",
         "market_plan.created",
+        "market_plan.status_changed",
         "key_market_model.created",
         "key_market.evaluated",
         "region.updated",
     }
-    events = await feed(client, "/v1/region-events", 19, limit=500)
+    events = await feed(client, "/v1/region-events", 20, limit=500)
     assert wanted <= {e["type"] for e in events["items"]}
+    by_type = {e["type"]: e["data"] for e in events["items"]}
+    stage = by_type["region.stage_changed"]
+    assert (stage["from"], stage["to"], stage["on"], stage["reason"]) == (
+        "scattered",
+        "focused",
+        "2026-01-01",
+        "r",
+    )
+    assert stage["rollout_stage"] == "focused" and stage["actor"]
+    status = by_type["market_plan.status_changed"]
+    assert (status["from"], status["to"], status["status"]) == ("draft", "approved", "approved")

@@ -1,6 +1,7 @@
 """The region tree beyond create: subtrees, breadcrumbs, moves without cycles, owner and key-market
 flag, roll-out stages with history, bulk upsert by code, and what blocks a delete."""
 
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -86,42 +87,74 @@ async def test_moves_that_break_the_tree_are_refused(regions: httpx.AsyncClient)
 
 
 async def stage(client: httpx.AsyncClient, region_id: str, to: str, on: str) -> httpx.Response:
-    body = {"to_stage": to, "changed_on": on, "reason": f"to {to}"}
-    return await client.post(f"/v1/regions/{region_id}/rollout-stage-changes", json=body)
+    body = {"to": to, "on": on, "reason": f"to {to}"}
+    return await client.post(f"/v1/regions/{region_id}/transitions", json=body)
 
 
 async def test_rollout_stage_steps_one_at_a_time(regions: httpx.AsyncClient) -> None:
     ids = await small_tree(regions)
     rid = ids["510100"]
-    assert (await stage(regions, rid, "focused", "2026-01-10")).status_code == 201
-    assert (await stage(regions, rid, "replicating", "2026-03-01")).status_code == 201
-    for to, on, pointer in [
-        ("scattered", "2026-04-01", "#/to_stage"),  # two steps back
-        ("replicating", "2026-04-01", "#/to_stage"),  # no change
-        ("dominant", "2026-02-01", "#/changed_on"),  # before the last change
-        ("galactic", "2026-04-01", "#/to_stage"),
-        ("dominant", "2026-13-01", "#/changed_on"),
+    r = await stage(regions, rid, "focused", "2026-01-10")
+    assert r.status_code == 200, r.text
+    # the answer is the region in its new stage, with its new ETag
+    assert (r.json()["id"], r.json()["rollout_stage"], r.json()["version"]) == (rid, "focused", 2)
+    assert r.headers["ETag"] == '"v2"'
+    assert (await stage(regions, rid, "replicating", "2026-03-01")).status_code == 200
+    for to, on, status, pointer in [
+        ("scattered", "2026-04-01", 409, "#/to"),  # two steps back
+        ("replicating", "2026-04-01", 409, "#/to"),  # no change
+        ("dominant", "2026-02-01", 422, "#/on"),  # before the last change
+        ("galactic", "2026-04-01", 422, "#/to"),
+        ("dominant", "2026-13-01", 422, "#/on"),
+        ("dominant", "2199-01-01", 422, "#/on"),  # a move that has not happened yet
+        ("dominant", "0001-01-01", 422, "#/on"),
     ]:
         r = await stage(regions, rid, to, on)
-        assert_problem(r, 422)
+        assert_problem(r, status)
         assert pointers(r) == [pointer], to
-    assert (await stage(regions, rid, "focused", "2026-05-01")).status_code == 201
+    assert (await stage(regions, rid, "focused", "2026-05-01")).status_code == 200
     region = (await regions.get(f"/v1/regions/{rid}")).json()
     assert (region["rollout_stage"], region["version"]) == ("focused", 4)
-    history = (await regions.get(f"/v1/regions/{rid}/rollout-stage-changes")).json()["items"]
-    assert [(h["from_stage"], h["to_stage"]) for h in history] == [
+    history = (await regions.get(f"/v1/regions/{rid}/transitions")).json()["items"]
+    assert [(h["from"], h["to"]) for h in history] == [
         ("scattered", "focused"),
         ("focused", "replicating"),
         ("replicating", "focused"),
     ]
-    assert history[0]["changed_on"] == "2026-01-10" and history[0]["reason"] == "to focused"
-    assert history[0]["actor"]
+    assert history[0]["on"] == "2026-01-10" and history[0]["reason"] == "to focused"
+    assert history[0]["actor"] and history[0]["region_id"] == rid
     r = await regions.post(
-        f"/v1/regions/{ids['510105']}/rollout-stage-changes",
-        json={"to_stage": "replicating", "changed_on": "2026-01-01", "reason": "x"},
+        f"/v1/regions/{ids['510105']}/transitions",
+        json={"to": "replicating", "on": "2026-01-01", "reason": "x"},
     )
-    assert refused(r) == ["#/to_stage"]
-    assert await count(regions, f"/v1/regions/{ids['510105']}/rollout-stage-changes") == 0
+    assert refused(r, 409) == ["#/to"]
+    assert "focused" in r.json()["errors"][0]["detail"]  # says which move is allowed
+    assert await count(regions, f"/v1/regions/{ids['510105']}/transitions") == 0
+
+
+async def test_a_transition_defaults_to_today_and_checks_if_match(
+    regions: httpx.AsyncClient,
+) -> None:
+    ids = await small_tree(regions)
+    url = f"/v1/regions/{ids['510105']}/transitions"
+    stale = await regions.post(
+        url, json={"to": "focused", "reason": "x"}, headers={"If-Match": '"v9"'}
+    )
+    assert_problem(stale, 412)
+    for reason in ["", "   ", "\t\n", "\u3000"]:
+        assert refused(await regions.post(url, json={"to": "focused", "reason": reason})) == [
+            "#/reason"
+        ]
+    assert await count(regions, url) == 0
+    r = await regions.post(
+        url, json={"to": "focused", "reason": " 突破口 "}, headers={"If-Match": '"v1"'}
+    )
+    assert r.status_code == 200, r.text
+    (move,) = (await regions.get(url)).json()["items"]
+    assert move["on"] == datetime.now(UTC).date().isoformat() and move["reason"] == "突破口"
+    # without If-Match (optional here), and with an empty one
+    r = await regions.post(url, json={"to": "replicating", "reason": "x"}, headers={"If-Match": ""})
+    assert r.status_code == 200, r.text
 
 
 async def test_bulk_upsert_by_code(regions: httpx.AsyncClient) -> None:

@@ -8,14 +8,15 @@ from fastapi import Query
 
 from chassis.db import SessionDep
 from chassis.errors import problem_responses
-from chassis.types import PERIOD_RE
+from chassis.queries import get_or_404
+from chassis.types import Period
 from services.regions.analytics import service
 from services.regions.analytics.schemas import Coverage, Landscape, SurveyMetric, Trend
 from services.regions.deps import Reader, make_router
-from services.regions.regions.service import get as get_region
+from services.regions.fields import MonthQuery
+from services.regions.models import Region
 
 router = make_router("/v1/regions", "regions")
-Month = Annotated[str | None, Query(pattern=PERIOD_RE, description="A month `YYYY-MM`")]
 
 
 @router.get(
@@ -30,10 +31,10 @@ async def trend(
     session: SessionDep,
     _: Reader,
     metric: SurveyMetric,
-    from_: Annotated[str | None, Query(alias="from", pattern=PERIOD_RE)] = None,
-    to: Month = None,
+    from_: Annotated[Period | None, Query(alias="from", description="The first month")] = None,
+    to: MonthQuery = None,
 ) -> Trend:
-    region = await get_region(session, region_id)
+    region = await get_or_404(session, Region, region_id, "Region")
     return await service.trend(session, region, metric, from_, to)
 
 
@@ -45,7 +46,7 @@ async def trend(
     responses=problem_responses(404),
 )
 async def competitive_landscape(region_id: UUID, session: SessionDep, _: Reader) -> Landscape:
-    region = await get_region(session, region_id)
+    region = await get_or_404(session, Region, region_id, "Region")
     return await service.landscape(session, region)
 
 
@@ -57,5 +58,5 @@ async def competitive_landscape(region_id: UUID, session: SessionDep, _: Reader)
     responses=problem_responses(404),
 )
 async def coverage(region_id: UUID, session: SessionDep, _: Reader) -> Coverage:
-    region = await get_region(session, region_id)
+    region = await get_or_404(session, Region, region_id, "Region")
     return await service.coverage(session, region)

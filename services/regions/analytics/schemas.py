@@ -52,7 +52,10 @@ class Landscape(ResponseModel):
     our_rank: int | None
     our_share: PercentOut | None
     leader: Contender | None
-    gap_to_leader: PercentOut | None = Field(description="Leader's share − ours; 0 when we lead")
+    gap_to_leader: PercentOut | None = Field(
+        description="The gap to No. 1: the leader's share minus ours, in percentage points; "
+        "0 when we lead or tie"
+    )
 
 
 class Coverage(ResponseModel):

@@ -18,10 +18,11 @@ from services.regions.analytics.schemas import (
     Trend,
     TrendPoint,
 )
+from services.regions.market.measures import coverage as coverage_of
+from services.regions.market.measures import gap_to_leader
 from services.regions.models import Competitor, MarketSurvey, Region, SurveyLine
 
 S = MarketSurvey
-HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
 
 
@@ -57,12 +58,8 @@ _NAMES = [
 
 def _value(row: dict[str, Any], metric: SurveyMetric) -> Decimal | None:
     if metric is SurveyMetric.coverage:
-        total = row["outlets_total"] or 0
-        return (
-            None
-            if not total
-            else (Decimal(row["outlets_covered"]) * HUNDRED / total).quantize(CENT)
-        )
+        share = coverage_of(row["outlets_covered"] or 0, row["outlets_total"] or 0)
+        return None if share is None else share.quantize(CENT)
     if metric is SurveyMetric.our_share:
         return _share(row)
     value = row[metric.value]
@@ -195,7 +192,6 @@ async def landscape(session: AsyncSession, region: Region) -> Landscape:
     entries.sort(key=lambda e: (-e["share"], e["is_us"], e["name"]))
     ranking = [Contender(rank=i + 1, **e) for i, e in enumerate(entries)]
     us = next(c for c in ranking if c.is_us)
-    leader = ranking[0]
     return Landscape(
         region_id=region.id,
         period=period,
@@ -203,8 +199,8 @@ async def landscape(session: AsyncSession, region: Region) -> Landscape:
         ranking=ranking,
         our_rank=us.rank,
         our_share=us.share,
-        leader=leader,
-        gap_to_leader=leader.share - us.share,
+        leader=ranking[0],
+        gap_to_leader=gap_to_leader(us.share, [c.share for c in ranking if not c.is_us]),
     )
 
 

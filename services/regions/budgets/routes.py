@@ -1,15 +1,14 @@
 """HTTP routes of `/v1/budgets`: budgets, spend against them and the cost-to-sales report."""
 
-from typing import Annotated
 from uuid import UUID
 
-from fastapi import Query, Response, status
+from fastapi import Response, status
 
 from chassis.db import SessionDep
 from chassis.errors import problem_responses
 from chassis.etag import check_if_match, set_etag
 from chassis.pagination import Cursor, Limit
-from chassis.types import PERIOD_RE
+from chassis.queries import get_or_404
 from services.regions.budgets import service
 from services.regions.budgets.schemas import (
     BudgetCreate,
@@ -22,9 +21,8 @@ from services.regions.budgets.schemas import (
     SpendPublic,
 )
 from services.regions.deps import IfMatch, Reader, Writer, make_router
-from services.regions.models import BudgetCategory
-from services.regions.periods import ROLLUP_RE
-from services.regions.regions.service import get as get_region
+from services.regions.fields import MonthQuery, RollupQuery
+from services.regions.models import Budget, BudgetCategory, Region
 
 router = make_router("/v1/budgets", "budgets")
 
@@ -36,7 +34,7 @@ async def list_budgets(
     limit: Limit = 50,
     cursor: Cursor = None,
     region_id: UUID | None = None,
-    period: Annotated[str | None, Query(pattern=PERIOD_RE)] = None,
+    period: MonthQuery = None,
     category: BudgetCategory | None = None,
 ) -> BudgetPage:
     filters = {"region_id": region_id, "period": period, "category": category}
@@ -57,7 +55,7 @@ async def list_budgets(
 async def create_budget(
     body: BudgetCreate, session: SessionDep, caller: Writer, response: Response
 ) -> BudgetPublic:
-    budget = await service.create(session, body, actor=caller.subject)
+    budget = await service.create(session, body, caller=caller)
     set_etag(response, budget.version)
     response.headers["Location"] = f"/v1/budgets/{budget.id}"
     return service.public(budget, None)
@@ -74,10 +72,10 @@ async def cost_to_sales(
     session: SessionDep,
     _: Reader,
     region_id: UUID,
-    period: Annotated[str, Query(pattern=ROLLUP_RE, description="`YYYY-MM`, `YYYY-Qn` or `YYYY`")],
+    period: RollupQuery,
     category: BudgetCategory | None = None,
 ) -> CostToSalesReport:
-    region = await get_region(session, region_id)
+    region = await get_or_404(session, Region, region_id, "Region")
     return await service.cost_to_sales(session, region, period, category)
 
 
@@ -91,7 +89,7 @@ async def cost_to_sales(
 async def get_budget(
     budget_id: UUID, session: SessionDep, _: Reader, response: Response
 ) -> BudgetPublic:
-    budget = await service.get(session, budget_id)
+    budget = await get_or_404(session, Budget, budget_id, "Budget")
     set_etag(response, budget.version)
     return await service.one(session, budget)
 
@@ -111,9 +109,9 @@ async def update_budget(
     response: Response,
     if_match: IfMatch = None,
 ) -> BudgetPublic:
-    budget = await service.get(session, budget_id)
+    budget = await get_or_404(session, Budget, budget_id, "Budget")
     check_if_match(if_match, budget.version)
-    budget = await service.update(session, budget, body, actor=caller.subject)
+    budget = await service.update(session, budget, body, caller=caller)
     set_etag(response, budget.version)
     return await service.one(session, budget)
 
@@ -128,9 +126,9 @@ async def update_budget(
 async def delete_budget(
     budget_id: UUID, session: SessionDep, caller: Writer, if_match: IfMatch = None
 ) -> Response:
-    budget = await service.get(session, budget_id)
+    budget = await get_or_404(session, Budget, budget_id, "Budget")
     check_if_match(if_match, budget.version)
-    await service.delete(session, budget, actor=caller.subject)
+    await service.delete(session, budget, caller=caller)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -145,10 +143,8 @@ async def delete_budget(
 async def add_spend(
     budget_id: UUID, body: SpendCreate, session: SessionDep, caller: Writer
 ) -> SpendPublic:
-    budget = await service.get(session, budget_id)
-    return SpendPublic.model_validate(
-        await service.add_spend(session, budget, body, actor=caller.subject)
-    )
+    budget = await get_or_404(session, Budget, budget_id, "Budget")
+    return SpendPublic.model_validate(await service.add_spend(session, budget, body, caller=caller))
 
 
 @router.get(
@@ -161,6 +157,6 @@ async def add_spend(
 async def list_spend(
     budget_id: UUID, session: SessionDep, _: Reader, limit: Limit = 50, cursor: Cursor = None
 ) -> SpendPage:
-    budget = await service.get(session, budget_id)
+    budget = await get_or_404(session, Budget, budget_id, "Budget")
     rows, next_cursor = await service.list_spend(session, budget, limit=limit, cursor=cursor)
     return SpendPage(items=[SpendPublic.model_validate(r) for r in rows], next_cursor=next_cursor)

@@ -1,17 +1,23 @@
 """Request and response models for `/v1/budgets`, spend entries and the cost-to-sales report."""
 
 from datetime import date, datetime
-from typing import Annotated
 from uuid import UUID
 
 from pydantic import Field
 
 from chassis.pagination import Page
-from chassis.types import Date, Id, Lax, Money, MoneyOut, Period, RequestModel, ResponseModel
-from services.regions.fields import RatioOut
+from chassis.types import (
+    Id,
+    Money,
+    MoneyOut,
+    PastDate,
+    Period,
+    RequestModel,
+    ResponseModel,
+    Text,
+)
+from services.regions.fields import Category, RatioOut
 from services.regions.models import BudgetCategory
-
-Category = Annotated[BudgetCategory, Lax]
 
 
 class BudgetCreate(RequestModel):
@@ -42,9 +48,9 @@ BudgetPage = Page[BudgetPublic]
 
 
 class SpendCreate(RequestModel):
-    spent_on: Date = Field(description="A day in the budget's month")
+    spent_on: PastDate = Field(description="A day in the budget's month, today or before")
     amount: Money
-    note: Annotated[str, Field(max_length=2000)] | None = None
+    note: Text | None = None
 
 
 class SpendPublic(ResponseModel):

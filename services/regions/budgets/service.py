@@ -1,6 +1,5 @@
 """Budgets per region, month and category; spend against them; cost-to-sales rolled up."""
 
-from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -9,9 +8,10 @@ from sqlalchemy import and_, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from chassis.errors import Conflict, NotFound, field_error
+from chassis.errors import Conflict, field_error
+from chassis.identity import Principal
 from chassis.outbox import emit
-from chassis.pagination import paginate
+from chassis.queries import apply_changes, must_exist, no_nulls, page
 from services.regions import rollups, tree
 from services.regions.budgets.schemas import (
     BudgetCreate,
@@ -33,16 +33,8 @@ from services.regions.models import (
     tables,
 )
 from services.regions.periods import month_range
-from services.regions.regions.service import require as require_region
 
 ZERO = Decimal("0.00")
-
-
-async def get(session: AsyncSession, budget_id: UUID) -> Budget:
-    found = await session.get(Budget, budget_id)
-    if found is None:
-        raise NotFound(f"Budget {budget_id} does not exist.")
-    return found
 
 
 async def spent_of(session: AsyncSession, ids: list[UUID]) -> dict[UUID, Decimal]:
@@ -67,17 +59,13 @@ async def one(session: AsyncSession, budget: Budget) -> BudgetPublic:
 async def list_page(
     session: AsyncSession, *, limit: int, cursor: str | None, filters: dict[str, Any]
 ) -> tuple[list[BudgetPublic], str | None]:
-    stmt = select(Budget)
-    for name, value in filters.items():
-        if value is not None:
-            stmt = stmt.where(getattr(Budget, name) == value)
-    rows, next_cursor = await paginate(session, stmt, col(Budget.id), limit=limit, cursor=cursor)
+    rows, next_cursor = await page(session, Budget, filters, limit=limit, cursor=cursor)
     spent = await spent_of(session, [r.id for r in rows])
     return [public(r, spent.get(r.id)) for r in rows], next_cursor
 
 
-async def create(session: AsyncSession, data: BudgetCreate, *, actor: str) -> Budget:
-    await require_region(session, data.region_id)
+async def create(session: AsyncSession, data: BudgetCreate, *, caller: Principal) -> Budget:
+    await must_exist(session, Region, data.region_id, "#/region_id")
     taken = and_(
         col(Budget.region_id) == data.region_id,
         col(Budget.period) == data.period,
@@ -88,42 +76,42 @@ async def create(session: AsyncSession, data: BudgetCreate, *, actor: str) -> Bu
     budget = Budget(**data.model_dump())
     session.add(budget)
     await session.flush()
-    await _emit(session, "budget.created", public(budget, ZERO), actor)
+    await _emit(session, "budget.created", public(budget, ZERO), caller)
     return budget
 
 
 async def update(
-    session: AsyncSession, budget: Budget, data: BudgetUpdate, *, actor: str
+    session: AsyncSession, budget: Budget, data: BudgetUpdate, *, caller: Principal
 ) -> Budget:
-    if data.amount is None:
-        raise field_error("#/amount", "may not be null")
-    budget.amount = data.amount
-    budget.updated_at = datetime.now(UTC)
+    changes = data.model_dump(exclude_unset=True)
+    no_nulls(changes, ("amount",))
+    apply_changes(budget, changes)
     await session.flush()
-    await _emit(session, "budget.updated", await one(session, budget), actor)
+    await _emit(session, "budget.updated", await one(session, budget), caller)
     return budget
 
 
-async def delete(session: AsyncSession, budget: Budget, *, actor: str) -> None:
+async def delete(session: AsyncSession, budget: Budget, *, caller: Principal) -> None:
     if await session.scalar(select(exists().where(col(SpendEntry.budget_id) == budget.id))):
         raise Conflict("The budget has spend recorded against it.")
-    await _emit(session, "budget.deleted", public(budget, ZERO), actor)
+    await _emit(session, "budget.deleted", public(budget, ZERO), caller)
     await session.delete(budget)
     await session.flush()
 
 
-async def _emit(session: AsyncSession, type: str, budget: BudgetPublic, actor: str) -> None:
-    await emit(session, tables.outbox, type, budget.model_dump(mode="json") | {"actor": actor})
+async def _emit(session: AsyncSession, type: str, budget: BudgetPublic, caller: Principal) -> None:
+    data = budget.model_dump(mode="json") | {"actor": caller.subject}
+    await emit(session, tables.outbox, type, data)
 
 
 async def add_spend(
-    session: AsyncSession, budget: Budget, data: SpendCreate, *, actor: str
+    session: AsyncSession, budget: Budget, data: SpendCreate, *, caller: Principal
 ) -> SpendEntry:
     if data.spent_on.strftime("%Y-%m") != budget.period:
         raise field_error("#/spent_on", f"is outside the budget's month {budget.period}")
     if data.amount <= 0:
         raise field_error("#/amount", "must be more than 0")
-    entry = SpendEntry(budget_id=budget.id, actor=actor, **data.model_dump())
+    entry = SpendEntry(budget_id=budget.id, actor=caller.subject, **data.model_dump())
     session.add(entry)
     await session.flush()
     data_out = SpendPublic.model_validate(entry).model_dump(mode="json")
@@ -139,8 +127,8 @@ async def add_spend(
 async def list_spend(
     session: AsyncSession, budget: Budget, *, limit: int, cursor: str | None
 ) -> tuple[list[SpendEntry], str | None]:
-    stmt = select(SpendEntry).where(col(SpendEntry.budget_id) == budget.id)
-    return await paginate(session, stmt, col(SpendEntry.id), limit=limit, cursor=cursor)
+    filters = {"budget_id": budget.id}
+    return await page(session, SpendEntry, filters, limit=limit, cursor=cursor)
 
 
 async def cost_to_sales(

@@ -8,6 +8,7 @@ from chassis.db import SessionDep
 from chassis.errors import problem_responses
 from chassis.etag import check_if_match, set_etag
 from chassis.pagination import Cursor, Limit
+from chassis.queries import get_or_404
 from services.regions.deps import IfMatch, Reader, Writer, make_router
 from services.regions.keymarkets import service
 from services.regions.keymarkets.schemas import (
@@ -19,6 +20,7 @@ from services.regions.keymarkets.schemas import (
     ModelPublic,
     ModelUpdate,
 )
+from services.regions.models import KeyMarketModel
 
 router = make_router("/v1/key-market-models", "key-market-models")
 
@@ -51,7 +53,7 @@ async def list_models(
 async def create_model(
     body: ModelCreate, session: SessionDep, caller: Writer, response: Response
 ) -> ModelPublic:
-    model = await service.create(session, body, actor=caller.subject)
+    model = await service.create(session, body, caller=caller)
     set_etag(response, model.version)
     response.headers["Location"] = f"/v1/key-market-models/{model.id}"
     return ModelPublic.model_validate(model)
@@ -67,7 +69,7 @@ async def create_model(
 async def get_model(
     model_id: UUID, session: SessionDep, _: Reader, response: Response
 ) -> ModelPublic:
-    model = await service.get(session, model_id)
+    model = await get_or_404(session, KeyMarketModel, model_id, "Key-market model")
     set_etag(response, model.version)
     return ModelPublic.model_validate(model)
 
@@ -87,9 +89,9 @@ async def update_model(
     response: Response,
     if_match: IfMatch = None,
 ) -> ModelPublic:
-    model = await service.get(session, model_id)
+    model = await get_or_404(session, KeyMarketModel, model_id, "Key-market model")
     check_if_match(if_match, model.version)
-    model = await service.update(session, model, body, actor=caller.subject)
+    model = await service.update(session, model, body, caller=caller)
     set_etag(response, model.version)
     return ModelPublic.model_validate(model)
 
@@ -104,9 +106,9 @@ async def update_model(
 async def delete_model(
     model_id: UUID, session: SessionDep, caller: Writer, if_match: IfMatch = None
 ) -> Response:
-    model = await service.get(session, model_id)
+    model = await get_or_404(session, KeyMarketModel, model_id, "Key-market model")
     check_if_match(if_match, model.version)
-    await service.delete(session, model, actor=caller.subject)
+    await service.delete(session, model, caller=caller)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -121,8 +123,8 @@ async def delete_model(
 async def evaluate(
     model_id: UUID, body: EvaluationCreate, session: SessionDep, caller: Writer
 ) -> EvaluationPublic:
-    model = await service.get(session, model_id)
-    evaluation = await service.evaluate(session, model, body, actor=caller.subject)
+    model = await get_or_404(session, KeyMarketModel, model_id, "Key-market model")
+    evaluation = await service.evaluate(session, model, body, caller=caller)
     return EvaluationPublic.model_validate(evaluation)
 
 
@@ -136,7 +138,7 @@ async def evaluate(
 async def list_evaluations(
     model_id: UUID, session: SessionDep, _: Reader, limit: Limit = 50, cursor: Cursor = None
 ) -> EvaluationPage:
-    model = await service.get(session, model_id)
+    model = await get_or_404(session, KeyMarketModel, model_id, "Key-market model")
     rows, next_cursor = await service.list_evaluations(session, model, limit=limit, cursor=cursor)
     return EvaluationPage(
         items=[EvaluationPublic.model_validate(r) for r in rows], next_cursor=next_cursor
@@ -153,7 +155,7 @@ async def list_evaluations(
 async def get_evaluation(
     model_id: UUID, evaluation_id: UUID, session: SessionDep, _: Reader
 ) -> EvaluationPublic:
-    model = await service.get(session, model_id)
+    model = await get_or_404(session, KeyMarketModel, model_id, "Key-market model")
     return EvaluationPublic.model_validate(
         await service.get_evaluation(session, model, evaluation_id)
     )

@@ -8,11 +8,9 @@ from uuid import UUID
 from pydantic import Field
 
 from chassis.pagination import Page
-from chassis.types import Id, Lax, RequestModel, ResponseModel
+from chassis.types import Id, Lax, Name, RequestModel, ResponseModel
+from services.regions.fields import Code, Number, Score
 from services.regions.models import RegionLevel
-
-Number = Annotated[float, Field(ge=-1e12, le=1e12, allow_inf_nan=False)]
-Score = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]
 
 
 class CriterionMetric(StrEnum):
@@ -27,7 +25,7 @@ class CriterionMetric(StrEnum):
     coverage = "coverage"  # outlets covered ÷ outlets, %
     capacity_growth = "capacity_growth"  # market capacity vs the survey before, %
     sales_growth = "sales_growth"  # our sales vs the survey before, %
-    competitor_gap = "competitor_gap"  # the leading competitor's share − ours, points
+    gap_to_leader = "gap_to_leader"  # the gap to No. 1: the leader's share − ours, points, ≥ 0
 
 
 class Band(RequestModel):
@@ -58,15 +56,13 @@ Criteria = Annotated[
 
 
 class ModelCreate(RequestModel):
-    code: Annotated[
-        str, Field(min_length=1, max_length=40, pattern=r"^[0-9A-Za-z][0-9A-Za-z_.-]*$")
-    ]
-    name: Annotated[str, Field(min_length=1, max_length=200)]
+    code: Code
+    name: Name
     criteria: Criteria
 
 
 class ModelUpdate(RequestModel):
-    name: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    name: Name | None = None
     criteria: Criteria | None = None
 
 

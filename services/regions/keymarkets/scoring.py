@@ -4,43 +4,38 @@ from decimal import Decimal
 from typing import Any
 
 from services.regions.keymarkets.schemas import CriterionMetric
+from services.regions.market.measures import coverage, gap_to_leader
 from services.regions.models import MarketSurvey
 
 M = CriterionMetric
+# metrics read straight off the survey
+SURVEYED = [
+    M.population,
+    M.households,
+    M.capacity_amount,
+    M.capacity_volume,
+    M.outlets_total,
+    M.outlets_covered,
+    M.our_sales,
+    M.our_share,
+]
 
 
 def figures(
-    latest: MarketSurvey | None, before: MarketSurvey | None, leader_share: Decimal | None
+    latest: MarketSurvey | None, before: MarketSurvey | None, competitors: list[Decimal]
 ) -> dict[M, float | None]:
-    """Every criterion metric of a region from its latest survey and the one before."""
+    """Every criterion metric of a region from its latest survey (and the competitors' shares in
+    it) and the survey before."""
     if latest is None:
         return dict.fromkeys(M)
-    out: dict[M, float | None] = {
-        m: float(getattr(latest, m.value))
-        for m in M
-        if m.value
-        in {
-            "population",
-            "households",
-            "capacity_amount",
-            "capacity_volume",
-            "outlets_total",
-            "outlets_covered",
-            "our_sales",
-            "our_share",
-        }
-    }
-    total = latest.outlets_total
-    out[M.coverage] = latest.outlets_covered * 100 / total if total else None
+    out: dict[M, float | None] = {m: float(getattr(latest, m.value)) for m in SURVEYED}
+    share = coverage(latest.outlets_covered, latest.outlets_total)
+    out[M.coverage] = None if share is None else float(share)
     out[M.capacity_growth] = _growth(
         latest.capacity_amount, before.capacity_amount if before else None
     )
     out[M.sales_growth] = _growth(latest.our_sales, before.our_sales if before else None)
-    out[M.competitor_gap] = (
-        float(leader_share - latest.our_share)
-        if leader_share is not None
-        else float(-latest.our_share)
-    )
+    out[M.gap_to_leader] = float(gap_to_leader(latest.our_share, competitors))
     return out
 
 

@@ -1,7 +1,6 @@
 """Key-market scoring models, and evaluations that rank regions and flag key markets."""
 
 from collections import defaultdict
-from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -11,8 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from chassis.errors import Conflict, NotFound, field_error
+from chassis.identity import Principal
 from chassis.outbox import emit
-from chassis.pagination import paginate
+from chassis.queries import apply_changes, must_exist, no_nulls, page
 from services.regions import tree
 from services.regions.keymarkets import scoring
 from services.regions.keymarkets.schemas import (
@@ -33,7 +33,6 @@ from services.regions.models import (
     tables,
 )
 from services.regions.regions.service import emit_region
-from services.regions.regions.service import require as require_region
 
 
 def check_criteria(criteria: list[Criterion]) -> None:
@@ -58,62 +57,48 @@ def check_criteria(criteria: list[Criterion]) -> None:
         raise field_error("#/criteria", f"weights sum to {total}, not 100")
 
 
-async def get(session: AsyncSession, model_id: UUID) -> KeyMarketModel:
-    found = await session.get(KeyMarketModel, model_id)
-    if found is None:
-        raise NotFound(f"Key-market model {model_id} does not exist.")
-    return found
-
-
 async def list_page(
     session: AsyncSession, *, limit: int, cursor: str | None, code: str | None
 ) -> tuple[list[KeyMarketModel], str | None]:
-    stmt = select(KeyMarketModel)
-    if code is not None:
-        stmt = stmt.where(col(KeyMarketModel.code) == code)
-    return await paginate(session, stmt, col(KeyMarketModel.id), limit=limit, cursor=cursor)
+    return await page(session, KeyMarketModel, {"code": code}, limit=limit, cursor=cursor)
 
 
-async def create(session: AsyncSession, data: ModelCreate, *, actor: str) -> KeyMarketModel:
+async def create(session: AsyncSession, data: ModelCreate, *, caller: Principal) -> KeyMarketModel:
     check_criteria(data.criteria)
     if await session.scalar(select(exists().where(col(KeyMarketModel.code) == data.code))):
         raise Conflict(f"A key-market model with code {data.code} already exists.", field="code")
     model = KeyMarketModel(**data.model_dump(exclude_none=True))
     session.add(model)
     await session.flush()
-    await _emit(session, "key_market_model.created", model, actor)
+    await _emit(session, "key_market_model.created", model, caller)
     return model
 
 
 async def update(
-    session: AsyncSession, model: KeyMarketModel, data: ModelUpdate, *, actor: str
+    session: AsyncSession, model: KeyMarketModel, data: ModelUpdate, *, caller: Principal
 ) -> KeyMarketModel:
-    for name in data.model_fields_set:
-        if getattr(data, name) is None:
-            raise field_error(f"#/{name}", "may not be null")
+    no_nulls(data.model_dump(exclude_unset=True), ("name", "criteria"))
     if data.criteria is not None:
         check_criteria(data.criteria)
-        model.criteria = [c.model_dump(exclude_none=True) for c in data.criteria]
-    if data.name is not None:
-        model.name = data.name
-    model.updated_at = datetime.now(UTC)
+    # a scoring's unused floor, ceiling or bands are left out, as on create
+    apply_changes(model, data.model_dump(exclude_unset=True, exclude_none=True))
     await session.flush()
-    await _emit(session, "key_market_model.updated", model, actor)
+    await _emit(session, "key_market_model.updated", model, caller)
     return model
 
 
-async def delete(session: AsyncSession, model: KeyMarketModel, *, actor: str) -> None:
+async def delete(session: AsyncSession, model: KeyMarketModel, *, caller: Principal) -> None:
     kept = col(KeyMarketEvaluation.model_id) == model.id
     if await session.scalar(select(exists().where(kept))):
         raise Conflict("The model has evaluations, which are kept; it can't be deleted.")
-    await _emit(session, "key_market_model.deleted", model, actor)
+    await _emit(session, "key_market_model.deleted", model, caller)
     await session.delete(model)
     await session.flush()
 
 
-async def _emit(session: AsyncSession, type: str, model: KeyMarketModel, actor: str) -> None:
+async def _emit(session: AsyncSession, type: str, model: KeyMarketModel, caller: Principal) -> None:
     data = ModelPublic.model_validate(model).model_dump(mode="json")
-    await emit(session, tables.outbox, type, data | {"actor": actor})
+    await emit(session, tables.outbox, type, data | {"actor": caller.subject})
 
 
 async def _candidates(session: AsyncSession, data: EvaluationCreate) -> list[Region]:
@@ -133,7 +118,7 @@ async def _candidates(session: AsyncSession, data: EvaluationCreate) -> list[Reg
                 raise field_error(f"#/region_ids/{i}", "no region has this id")
         return [found[r] for r in data.region_ids]
     assert data.ancestor is not None
-    await require_region(session, data.ancestor, "#/ancestor")
+    await must_exist(session, Region, data.ancestor, "#/ancestor")
     below = tree.subtree(data.ancestor)
     stmt = select(Region).where(
         col(Region.id).in_(select(below.c.id)), col(Region.id) != data.ancestor
@@ -149,7 +134,8 @@ async def _candidates(session: AsyncSession, data: EvaluationCreate) -> list[Reg
 async def _latest_two(
     session: AsyncSession, region_ids: list[UUID]
 ) -> tuple[dict[UUID, list[MarketSurvey]], dict[UUID, Decimal]]:
-    """Each region's surveys, newest first, and the leading competitor share of the newest."""
+    """Each region's two latest surveys, newest first, and the leading competitor's share in the
+    newest."""
     surveys: dict[UUID, list[MarketSurvey]] = defaultdict(list)
     rows = await session.scalars(
         select(MarketSurvey)
@@ -197,7 +183,7 @@ def _score_region(
 
 
 async def evaluate(
-    session: AsyncSession, model: KeyMarketModel, data: EvaluationCreate, *, actor: str
+    session: AsyncSession, model: KeyMarketModel, data: EvaluationCreate, *, caller: Principal
 ) -> KeyMarketEvaluation:
     regions = await _candidates(session, data)
     by_id = {r.id: r for r in regions}
@@ -208,8 +194,11 @@ async def evaluate(
     scored = []
     for region in regions:
         mine = surveys.get(region.id, [])
+        leader = leaders.get(region.id)
         figures = scoring.figures(
-            mine[0] if mine else None, mine[1] if len(mine) > 1 else None, leaders.get(region.id)
+            mine[0] if mine else None,
+            mine[1] if len(mine) > 1 else None,
+            [] if leader is None else [leader],
         )
         scored.append(_score_region(region, model.criteria, figures))
     scored.sort(key=lambda s: (-s["score"], s["code"]))
@@ -220,20 +209,19 @@ async def evaluate(
     for rid in chosen:
         region = by_id[rid]
         if not region.key_market:
-            region.key_market = True
-            region.updated_at = datetime.now(UTC)
+            apply_changes(region, {"key_market": True})
             await session.flush()
-            await emit_region(session, "region.updated", region, actor)
+            await emit_region(session, "region.updated", region, caller)
     evaluation = KeyMarketEvaluation(
         model_id=model.id,
         model_version=model.version,
-        actor=actor,
+        actor=caller.subject,
         inputs=data.model_dump(mode="json") | {"criteria": model.criteria},
         result=[r.model_dump(mode="json") for r in result],
     )
     session.add(evaluation)
     await session.flush()
-    summary = {"id": str(evaluation.id), "model_id": str(model.id), "actor": actor}
+    summary = {"id": str(evaluation.id), "model_id": str(model.id), "actor": caller.subject}
     marked = [str(r) for r in sorted(chosen)]
     await emit(session, tables.outbox, "key_market.evaluated", summary | {"marked": marked})
     return evaluation
@@ -251,5 +239,5 @@ async def get_evaluation(
 async def list_evaluations(
     session: AsyncSession, model: KeyMarketModel, *, limit: int, cursor: str | None
 ) -> tuple[list[KeyMarketEvaluation], str | None]:
-    stmt = select(KeyMarketEvaluation).where(col(KeyMarketEvaluation.model_id) == model.id)
-    return await paginate(session, stmt, col(KeyMarketEvaluation.id), limit=limit, cursor=cursor)
+    filters = {"model_id": model.id}
+    return await page(session, KeyMarketEvaluation, filters, limit=limit, cursor=cursor)

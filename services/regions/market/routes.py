@@ -1,6 +1,5 @@
 """HTTP routes of `/v1/competitors` and `/v1/market-surveys`."""
 
-from datetime import date
 from uuid import UUID
 
 from fastapi import Response, status
@@ -9,6 +8,8 @@ from chassis.db import SessionDep
 from chassis.errors import problem_responses
 from chassis.etag import check_if_match, set_etag
 from chassis.pagination import Cursor, Limit
+from chassis.queries import get_or_404
+from chassis.types import Date
 from services.regions.deps import IfMatch, Reader, Writer, make_router
 from services.regions.market import service
 from services.regions.market.schemas import (
@@ -21,6 +22,7 @@ from services.regions.market.schemas import (
     SurveyPublic,
     SurveyUpdate,
 )
+from services.regions.models import Competitor, MarketSurvey
 
 competitors = make_router("/v1/competitors", "competitors")
 surveys = make_router("/v1/market-surveys", "market-surveys")
@@ -55,7 +57,7 @@ async def list_competitors(
 async def create_competitor(
     body: CompetitorCreate, session: SessionDep, caller: Writer, response: Response
 ) -> CompetitorPublic:
-    competitor = await service.create_competitor(session, body, actor=caller.subject)
+    competitor = await service.create_competitor(session, body, caller=caller)
     set_etag(response, competitor.version)
     response.headers["Location"] = f"/v1/competitors/{competitor.id}"
     return CompetitorPublic.model_validate(competitor)
@@ -71,7 +73,7 @@ async def create_competitor(
 async def get_competitor(
     competitor_id: UUID, session: SessionDep, _: Reader, response: Response
 ) -> CompetitorPublic:
-    competitor = await service.get_competitor(session, competitor_id)
+    competitor = await get_or_404(session, Competitor, competitor_id, "Competitor")
     set_etag(response, competitor.version)
     return CompetitorPublic.model_validate(competitor)
 
@@ -91,9 +93,9 @@ async def update_competitor(
     response: Response,
     if_match: IfMatch = None,
 ) -> CompetitorPublic:
-    competitor = await service.get_competitor(session, competitor_id)
+    competitor = await get_or_404(session, Competitor, competitor_id, "Competitor")
     check_if_match(if_match, competitor.version)
-    competitor = await service.update_competitor(session, competitor, body, actor=caller.subject)
+    competitor = await service.update_competitor(session, competitor, body, caller=caller)
     set_etag(response, competitor.version)
     return CompetitorPublic.model_validate(competitor)
 
@@ -108,9 +110,9 @@ async def update_competitor(
 async def delete_competitor(
     competitor_id: UUID, session: SessionDep, caller: Writer, if_match: IfMatch = None
 ) -> Response:
-    competitor = await service.get_competitor(session, competitor_id)
+    competitor = await get_or_404(session, Competitor, competitor_id, "Competitor")
     check_if_match(if_match, competitor.version)
-    await service.delete_competitor(session, competitor, actor=caller.subject)
+    await service.delete_competitor(session, competitor, caller=caller)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -123,8 +125,8 @@ async def list_surveys(
     limit: Limit = 50,
     cursor: Cursor = None,
     region_id: UUID | None = None,
-    surveyed_from: date | None = None,
-    surveyed_to: date | None = None,
+    surveyed_from: Date | None = None,
+    surveyed_to: Date | None = None,
 ) -> SurveyPage:
     rows, next_cursor = await service.list_surveys(
         session,
@@ -149,7 +151,7 @@ async def list_surveys(
 async def create_survey(
     body: SurveyCreate, session: SessionDep, caller: Writer, response: Response
 ) -> SurveyPublic:
-    survey, lines = await service.create_survey(session, body, actor=caller.subject)
+    survey, lines = await service.create_survey(session, body, caller=caller)
     set_etag(response, survey.version)
     response.headers["Location"] = f"/v1/market-surveys/{survey.id}"
     return service.public(survey, lines)
@@ -165,7 +167,7 @@ async def create_survey(
 async def get_survey(
     survey_id: UUID, session: SessionDep, _: Reader, response: Response
 ) -> SurveyPublic:
-    survey = await service.get_survey(session, survey_id)
+    survey = await get_or_404(session, MarketSurvey, survey_id, "Market survey")
     set_etag(response, survey.version)
     return service.public(survey, (await service.lines_of(session, [survey.id]))[survey.id])
 
@@ -185,9 +187,9 @@ async def update_survey(
     response: Response,
     if_match: IfMatch = None,
 ) -> SurveyPublic:
-    survey = await service.get_survey(session, survey_id)
+    survey = await get_or_404(session, MarketSurvey, survey_id, "Market survey")
     check_if_match(if_match, survey.version)
-    survey, lines = await service.update_survey(session, survey, body, actor=caller.subject)
+    survey, lines = await service.update_survey(session, survey, body, caller=caller)
     set_etag(response, survey.version)
     return service.public(survey, lines)
 
@@ -202,7 +204,7 @@ async def update_survey(
 async def delete_survey(
     survey_id: UUID, session: SessionDep, caller: Writer, if_match: IfMatch = None
 ) -> Response:
-    survey = await service.get_survey(session, survey_id)
+    survey = await get_or_404(session, MarketSurvey, survey_id, "Market survey")
     check_if_match(if_match, survey.version)
-    await service.delete_survey(session, survey, actor=caller.subject)
+    await service.delete_survey(session, survey, caller=caller)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

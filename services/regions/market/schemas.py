@@ -7,24 +7,30 @@ from uuid import UUID
 from pydantic import Field
 
 from chassis.pagination import Page
-from chassis.types import Date, Id, Lax, Money, MoneyOut, RequestModel, ResponseModel
-from services.regions.fields import Count, Percent, PercentOut
+from chassis.types import (
+    Id,
+    Lax,
+    LongText,
+    Money,
+    MoneyOut,
+    Name,
+    PastDate,
+    RequestModel,
+    ResponseModel,
+)
+from services.regions.fields import Code, Count, Percent, PercentOut
 from services.regions.models import PriceLevel
-
-Code = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[0-9A-Za-z][0-9A-Za-z_.-]*$")]
-Name = Annotated[str, Field(min_length=1, max_length=200)]
-Notes = Annotated[str, Field(max_length=10_000)]
 
 
 class CompetitorCreate(RequestModel):
     code: Code
     name: Name
-    notes: Notes | None = None
+    notes: LongText | None = None
 
 
 class CompetitorUpdate(RequestModel):
     name: Name | None = None
-    notes: Notes | None = None
+    notes: LongText | None = None
 
 
 class CompetitorPublic(ResponseModel):
@@ -67,7 +73,7 @@ class SurveyFigures(RequestModel):
 
 class SurveyCreate(SurveyFigures):
     region_id: Id
-    surveyed_on: Date
+    surveyed_on: PastDate = Field(description="The day of the survey: today or before")
     lines: list[SurveyLineIn] = Field(default_factory=list, max_length=200)
 
 

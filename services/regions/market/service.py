@@ -1,6 +1,6 @@
 """Competitors and census surveys: shares never over 100 %, covered outlets within the total."""
 
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -10,9 +10,10 @@ from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from chassis.errors import Conflict, NotFound, field_error
+from chassis.errors import Conflict, field_error
+from chassis.identity import Principal
 from chassis.outbox import emit
-from chassis.pagination import paginate
+from chassis.queries import apply_changes, must_exist, no_nulls, page
 from services.regions.market.schemas import (
     CompetitorCreate,
     CompetitorPublic,
@@ -23,72 +24,55 @@ from services.regions.market.schemas import (
     SurveyPublic,
     SurveyUpdate,
 )
-from services.regions.models import Competitor, MarketSurvey, SurveyLine, tables
-from services.regions.regions.service import require as require_region
+from services.regions.models import Competitor, MarketSurvey, Region, SurveyLine, tables
 
-
-async def get_competitor(session: AsyncSession, competitor_id: UUID) -> Competitor:
-    found = await session.get(Competitor, competitor_id)
-    if found is None:
-        raise NotFound(f"Competitor {competitor_id} does not exist.")
-    return found
+SURVEY_FIGURES = [n for n in SurveyUpdate.model_fields if n != "lines"]
 
 
 async def list_competitors(
     session: AsyncSession, *, limit: int, cursor: str | None, code: str | None
 ) -> tuple[list[Competitor], str | None]:
-    stmt = select(Competitor)
-    if code is not None:
-        stmt = stmt.where(col(Competitor.code) == code)
-    return await paginate(session, stmt, col(Competitor.id), limit=limit, cursor=cursor)
+    return await page(session, Competitor, {"code": code}, limit=limit, cursor=cursor)
 
 
 async def create_competitor(
-    session: AsyncSession, data: CompetitorCreate, *, actor: str
+    session: AsyncSession, data: CompetitorCreate, *, caller: Principal
 ) -> Competitor:
     if await session.scalar(select(exists().where(col(Competitor.code) == data.code))):
         raise Conflict(f"A competitor with code {data.code} already exists.", field="code")
     competitor = Competitor(**data.model_dump())
     session.add(competitor)
     await session.flush()
-    await _emit_competitor(session, "competitor.created", competitor, actor)
+    await _emit_competitor(session, "competitor.created", competitor, caller)
     return competitor
 
 
 async def update_competitor(
-    session: AsyncSession, competitor: Competitor, data: CompetitorUpdate, *, actor: str
+    session: AsyncSession, competitor: Competitor, data: CompetitorUpdate, *, caller: Principal
 ) -> Competitor:
     changes = data.model_dump(exclude_unset=True)
-    if "name" in changes and changes["name"] is None:
-        raise field_error("#/name", "may not be null")
-    for name, value in changes.items():
-        setattr(competitor, name, value)
-    competitor.updated_at = datetime.now(UTC)
+    no_nulls(changes, ("name",))
+    apply_changes(competitor, changes)
     await session.flush()
-    await _emit_competitor(session, "competitor.updated", competitor, actor)
+    await _emit_competitor(session, "competitor.updated", competitor, caller)
     return competitor
 
 
-async def delete_competitor(session: AsyncSession, competitor: Competitor, *, actor: str) -> None:
+async def delete_competitor(
+    session: AsyncSession, competitor: Competitor, *, caller: Principal
+) -> None:
     if await session.scalar(select(exists().where(col(SurveyLine.competitor_id) == competitor.id))):
         raise Conflict(f"Competitor {competitor.code} appears in market surveys.")
-    await _emit_competitor(session, "competitor.deleted", competitor, actor)
+    await _emit_competitor(session, "competitor.deleted", competitor, caller)
     await session.delete(competitor)
     await session.flush()
 
 
 async def _emit_competitor(
-    session: AsyncSession, type: str, competitor: Competitor, actor: str
+    session: AsyncSession, type: str, competitor: Competitor, caller: Principal
 ) -> None:
     data = CompetitorPublic.model_validate(competitor).model_dump(mode="json")
-    await emit(session, tables.outbox, type, data | {"actor": actor})
-
-
-async def get_survey(session: AsyncSession, survey_id: UUID) -> MarketSurvey:
-    found = await session.get(MarketSurvey, survey_id)
-    if found is None:
-        raise NotFound(f"Market survey {survey_id} does not exist.")
-    return found
+    await emit(session, tables.outbox, type, data | {"actor": caller.subject})
 
 
 async def list_surveys(
@@ -101,13 +85,12 @@ async def list_surveys(
     surveyed_to: date | None,
 ) -> tuple[list[MarketSurvey], str | None]:
     stmt = select(MarketSurvey)
-    if region_id is not None:
-        stmt = stmt.where(col(MarketSurvey.region_id) == region_id)
     if surveyed_from is not None:
         stmt = stmt.where(col(MarketSurvey.surveyed_on) >= surveyed_from)
     if surveyed_to is not None:
         stmt = stmt.where(col(MarketSurvey.surveyed_on) <= surveyed_to)
-    return await paginate(session, stmt, col(MarketSurvey.id), limit=limit, cursor=cursor)
+    filters = {"region_id": region_id}
+    return await page(session, MarketSurvey, filters, limit=limit, cursor=cursor, stmt=stmt)
 
 
 async def lines_of(session: AsyncSession, survey_ids: list[UUID]) -> dict[UUID, list[SurveyLine]]:
@@ -150,9 +133,9 @@ async def _check(session: AsyncSession, figures: dict[str, Any], lines: list[Sur
 
 
 async def create_survey(
-    session: AsyncSession, data: SurveyCreate, *, actor: str
+    session: AsyncSession, data: SurveyCreate, *, caller: Principal
 ) -> tuple[MarketSurvey, list[SurveyLine]]:
-    await require_region(session, data.region_id)
+    await must_exist(session, Region, data.region_id, "#/region_id")
     figures = data.model_dump(exclude={"lines"})
     await _check(session, figures, data.lines)
     taken = (col(MarketSurvey.region_id) == data.region_id) & (
@@ -164,41 +147,35 @@ async def create_survey(
     session.add(survey)
     await session.flush()
     lines = await _write_lines(session, survey, data.lines)
-    await _emit_survey(session, "market_survey.created", survey, lines, actor)
+    await _emit_survey(session, "market_survey.created", survey, lines, caller)
     return survey, lines
 
 
 async def update_survey(
-    session: AsyncSession, survey: MarketSurvey, data: SurveyUpdate, *, actor: str
+    session: AsyncSession, survey: MarketSurvey, data: SurveyUpdate, *, caller: Principal
 ) -> tuple[MarketSurvey, list[SurveyLine]]:
+    no_nulls(data.model_dump(exclude_unset=True), list(SurveyUpdate.model_fields))
     changes = data.model_dump(exclude_unset=True, exclude={"lines"})
-    for name, value in changes.items():
-        if value is None:
-            raise field_error(f"#/{name}", "may not be null")
-    if "lines" in data.model_fields_set and data.lines is None:
-        raise field_error("#/lines", "may not be null")
     current = (await lines_of(session, [survey.id]))[survey.id]
     new_lines = data.lines if data.lines is not None else [_as_input(x) for x in current]
-    figures = {k: getattr(survey, k) for k in SurveyCreate.model_fields if hasattr(survey, k)}
+    figures = {k: getattr(survey, k) for k in SURVEY_FIGURES}
     await _check(session, figures | changes, new_lines)
-    for name, value in changes.items():
-        setattr(survey, name, value)
-    survey.updated_at = datetime.now(UTC)
+    apply_changes(survey, changes)
     await session.flush()
     lines = current
     if data.lines is not None:
         await session.execute(sql_delete(SurveyLine).where(col(SurveyLine.survey_id) == survey.id))
         lines = await _write_lines(session, survey, data.lines)
-    await _emit_survey(session, "market_survey.updated", survey, lines, actor)
+    await _emit_survey(session, "market_survey.updated", survey, lines, caller)
     return survey, lines
 
 
-async def delete_survey(session: AsyncSession, survey: MarketSurvey, *, actor: str) -> None:
+async def delete_survey(session: AsyncSession, survey: MarketSurvey, *, caller: Principal) -> None:
     await emit(
         session,
         tables.outbox,
         "market_survey.deleted",
-        {"id": str(survey.id), "region_id": str(survey.region_id), "actor": actor},
+        {"id": str(survey.id), "region_id": str(survey.region_id), "actor": caller.subject},
     )
     await session.execute(sql_delete(SurveyLine).where(col(SurveyLine.survey_id) == survey.id))
     await session.delete(survey)
@@ -224,7 +201,11 @@ async def _write_lines(
 
 
 async def _emit_survey(
-    session: AsyncSession, type: str, survey: MarketSurvey, lines: list[SurveyLine], actor: str
+    session: AsyncSession,
+    type: str,
+    survey: MarketSurvey,
+    lines: list[SurveyLine],
+    caller: Principal,
 ) -> None:
     data = public(survey, lines).model_dump(mode="json")
-    await emit(session, tables.outbox, type, data | {"actor": actor})
+    await emit(session, tables.outbox, type, data | {"actor": caller.subject})

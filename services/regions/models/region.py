@@ -27,7 +27,8 @@ class RegionLevel(StrEnum):
 
 
 class RolloutStage(StrEnum):
-    """A region's roll-out stage, in order (DOMAIN.md §1)."""
+    """A region's roll-out stage, in order: forces still scattered, a chosen area attacked with
+    concentrated forces, the success replicated area by area, the whole region dominated."""
 
     scattered = "scattered"  # 力量分散
     focused = "focused"  # 地域划分，重点进攻

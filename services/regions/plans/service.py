@@ -1,82 +1,95 @@
-"""Market plans per region and month: text editable while draft, then approved, then closed."""
+"""Market plans per region and month: text editable while draft; the status moves by transitions,
+draft → approved → closed."""
 
-from datetime import UTC, datetime
 from typing import Any
-from uuid import UUID
 
 from sqlalchemy import and_, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from chassis.errors import Conflict, NotFound, field_error
+from chassis.errors import Conflict, FieldError
+from chassis.identity import Principal
 from chassis.outbox import emit
-from chassis.pagination import paginate
-from services.regions.models import MarketPlan, PlanStatus, tables
-from services.regions.plans.schemas import PlanCreate, PlanPublic, PlanUpdate
-from services.regions.regions.service import require as require_region
+from chassis.queries import apply_changes, must_exist, no_nulls, page
+from services.regions.models import MarketPlan, PlanStatus, Region, tables
+from services.regions.plans.schemas import (
+    PlanCreate,
+    PlanPublic,
+    PlanTransitionCreate,
+    PlanUpdate,
+)
 
 NEXT = {PlanStatus.draft: PlanStatus.approved, PlanStatus.approved: PlanStatus.closed}
-
-
-async def get(session: AsyncSession, plan_id: UUID) -> MarketPlan:
-    found = await session.get(MarketPlan, plan_id)
-    if found is None:
-        raise NotFound(f"Market plan {plan_id} does not exist.")
-    return found
 
 
 async def list_page(
     session: AsyncSession, *, limit: int, cursor: str | None, filters: dict[str, Any]
 ) -> tuple[list[MarketPlan], str | None]:
-    stmt = select(MarketPlan)
-    for name, value in filters.items():
-        if value is not None:
-            stmt = stmt.where(getattr(MarketPlan, name) == value)
-    return await paginate(session, stmt, col(MarketPlan.id), limit=limit, cursor=cursor)
+    return await page(session, MarketPlan, filters, limit=limit, cursor=cursor)
 
 
-async def create(session: AsyncSession, data: PlanCreate, *, actor: str) -> MarketPlan:
-    await require_region(session, data.region_id)
+async def create(session: AsyncSession, data: PlanCreate, *, caller: Principal) -> MarketPlan:
+    await must_exist(session, Region, data.region_id, "#/region_id")
     taken = and_(col(MarketPlan.region_id) == data.region_id, col(MarketPlan.period) == data.period)
     if await session.scalar(select(exists().where(taken))):
         raise Conflict("This region already has a market plan for that period.", field="period")
     plan = MarketPlan(**data.model_dump())
     session.add(plan)
     await session.flush()
-    await _emit(session, "market_plan.created", plan, actor)
+    await _emit(session, "market_plan.created", plan, caller)
     return plan
 
 
 async def update(
-    session: AsyncSession, plan: MarketPlan, data: PlanUpdate, *, actor: str
+    session: AsyncSession, plan: MarketPlan, data: PlanUpdate, *, caller: Principal
 ) -> MarketPlan:
     changes = data.model_dump(exclude_unset=True)
-    for name, value in changes.items():
-        if value is None:
-            raise field_error(f"#/{name}", "may not be null")
+    no_nulls(changes, list(PlanUpdate.model_fields))
     status = PlanStatus(plan.status)
-    text = {k: v for k, v in changes.items() if k != "status"}
-    if text and status is not PlanStatus.draft:
+    if changes and status is not PlanStatus.draft:
         raise Conflict(f"The plan is {status.value}; only a draft can be edited.")
-    wanted = changes.get("status", status)
-    if wanted != status and NEXT.get(status) != wanted:
-        raise Conflict(f"A {status.value} plan can't become {changes['status'].value}.")
-    for name, value in changes.items():
-        setattr(plan, name, value)
-    plan.updated_at = datetime.now(UTC)
+    apply_changes(plan, changes)
     await session.flush()
-    await _emit(session, "market_plan.updated", plan, actor)
+    await _emit(session, "market_plan.updated", plan, caller)
     return plan
 
 
-async def delete(session: AsyncSession, plan: MarketPlan, *, actor: str) -> None:
+def check_move(current: PlanStatus, to: PlanStatus) -> None:
+    if to == current:
+        raise _at_to(f"The plan is already {current.value}.", "is the plan's current status")
+    following = NEXT.get(current)
+    if to != following:
+        allowed = f"may be {following.value}" if following else "a closed plan moves no further"
+        raise _at_to(f"A {current.value} plan can't become {to.value}.", allowed)
+
+
+def _at_to(detail: str, about_to: str) -> Conflict:
+    return Conflict(detail, errors=[FieldError("#/to", about_to)])
+
+
+async def transition(
+    session: AsyncSession, plan: MarketPlan, data: PlanTransitionCreate, *, caller: Principal
+) -> MarketPlan:
+    """Approve a draft, or close an approved plan."""
+    current = PlanStatus(plan.status)
+    check_move(current, data.to)
+    apply_changes(plan, {"status": data.to})
+    await session.flush()
+    move = {"from": current.value, "to": data.to.value, "reason": data.reason}
+    await _emit(session, "market_plan.status_changed", plan, caller, **move)
+    return plan
+
+
+async def delete(session: AsyncSession, plan: MarketPlan, *, caller: Principal) -> None:
     if plan.status != PlanStatus.draft:
         raise Conflict("Only a draft plan can be deleted.")
-    await _emit(session, "market_plan.deleted", plan, actor)
+    await _emit(session, "market_plan.deleted", plan, caller)
     await session.delete(plan)
     await session.flush()
 
 
-async def _emit(session: AsyncSession, type: str, plan: MarketPlan, actor: str) -> None:
+async def _emit(
+    session: AsyncSession, type: str, plan: MarketPlan, caller: Principal, **extra: Any
+) -> None:
     data = PlanPublic.model_validate(plan).model_dump(mode="json")
-    await emit(session, tables.outbox, type, data | {"actor": actor})
+    await emit(session, tables.outbox, type, data | {"actor": caller.subject} | extra)

@@ -9,9 +9,10 @@ from chassis.db import SessionDep
 from chassis.errors import problem_responses
 from chassis.etag import check_if_match, set_etag
 from chassis.pagination import Cursor, Limit
+from chassis.queries import get_or_404
 from services.regions.deps import IfMatch, Reader, Writer, make_router
-from services.regions.models import RegionKind, RegionLevel, RolloutStage
-from services.regions.regions import bulk, service
+from services.regions.models import Region, RegionKind, RegionLevel, RolloutStage
+from services.regions.regions import bulk, service, stages
 from services.regions.regions.schemas import (
     Breadcrumb,
     Crumb,
@@ -19,10 +20,10 @@ from services.regions.regions.schemas import (
     RegionCreate,
     RegionPage,
     RegionPublic,
+    RegionTransitionCreate,
+    RegionTransitionPage,
+    RegionTransitionPublic,
     RegionUpdate,
-    StageChangeCreate,
-    StageChangePage,
-    StageChangePublic,
 )
 
 router = make_router("/v1/regions", "regions")
@@ -70,7 +71,7 @@ async def list_regions(
 async def create_region(
     body: RegionCreate, session: SessionDep, caller: Writer, response: Response
 ) -> RegionPublic:
-    region = await service.create(session, body, actor=caller.subject)
+    region = await service.create(session, body, caller=caller)
     set_etag(response, region.version)
     response.headers["Location"] = f"/v1/regions/{region.id}"
     return RegionPublic.model_validate(region)
@@ -111,7 +112,7 @@ async def get_region(
     responses=problem_responses(404),
 )
 async def region_path(region_id: UUID, session: SessionDep, _: Reader) -> Breadcrumb:
-    region = await service.get(session, region_id)
+    region = await get_or_404(session, Region, region_id, "Region")
     return Breadcrumb(
         items=[Crumb.model_validate(r) for r in await service.breadcrumb(session, region)]
     )
@@ -132,9 +133,9 @@ async def update_region(
     response: Response,
     if_match: IfMatch = None,
 ) -> RegionPublic:
-    region = await service.get(session, region_id)
+    region = await get_or_404(session, Region, region_id, "Region")
     check_if_match(if_match, region.version)
-    region = await service.update(session, region, body, actor=caller.subject)
+    region = await service.update(session, region, body, caller=caller)
     set_etag(response, region.version)
     return RegionPublic.model_validate(region)
 
@@ -149,49 +150,50 @@ async def update_region(
 async def delete_region(
     region_id: UUID, session: SessionDep, caller: Writer, if_match: IfMatch = None
 ) -> Response:
-    region = await service.get(session, region_id)
+    region = await get_or_404(session, Region, region_id, "Region")
     check_if_match(if_match, region.version)
-    await service.delete(session, region, actor=caller.subject)
+    await service.delete(session, region, caller=caller)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.post(
-    "/{region_id}/rollout-stage-changes",
-    response_model=StageChangePublic,
-    status_code=status.HTTP_201_CREATED,
+    "/{region_id}/transitions",
+    response_model=RegionPublic,
     summary="Move the region's roll-out stage one step forward or back",
-    operation_id="regions_stage_change",
+    operation_id="regions_transitions_create",
     responses=problem_responses(404, 409, 412),
 )
-async def change_stage(
+async def move_stage(
     region_id: UUID,
-    body: StageChangeCreate,
+    body: RegionTransitionCreate,
     session: SessionDep,
     caller: Writer,
     response: Response,
     if_match: IfMatch = None,
-) -> StageChangePublic:
-    """`If-Match` is optional here; when given it must name the region's current version."""
-    region = await service.get(session, region_id)
-    if if_match is not None:
+) -> RegionPublic:
+    """Answers the region in its new stage. `If-Match` is optional here; when given it must name
+    the region's current version. Moving to the current stage, or more than one step, is a 409
+    naming `#/to`."""
+    region = await get_or_404(session, Region, region_id, "Region")
+    if if_match:
         check_if_match(if_match, region.version)
-    change = await service.change_stage(session, region, body, actor=caller.subject)
+    region = await stages.transition(session, region, body, caller=caller)
     set_etag(response, region.version)
-    return StageChangePublic.model_validate(change)
+    return RegionPublic.model_validate(region)
 
 
 @router.get(
-    "/{region_id}/rollout-stage-changes",
-    response_model=StageChangePage,
-    summary="The region's roll-out stage history, oldest first",
-    operation_id="regions_stage_history",
+    "/{region_id}/transitions",
+    response_model=RegionTransitionPage,
+    summary="The region's roll-out stage moves, oldest first",
+    operation_id="regions_transitions_list",
     responses=problem_responses(404),
 )
-async def stage_history(
+async def list_transitions(
     region_id: UUID, session: SessionDep, _: Reader, limit: Limit = 50, cursor: Cursor = None
-) -> StageChangePage:
-    region = await service.get(session, region_id)
-    rows, next_cursor = await service.stage_history(session, region, limit=limit, cursor=cursor)
-    return StageChangePage(
-        items=[StageChangePublic.model_validate(r) for r in rows], next_cursor=next_cursor
+) -> RegionTransitionPage:
+    region = await get_or_404(session, Region, region_id, "Region")
+    rows, next_cursor = await stages.history(session, region, limit=limit, cursor=cursor)
+    return RegionTransitionPage(
+        items=[RegionTransitionPublic.model_validate(r) for r in rows], next_cursor=next_cursor
     )

@@ -1,22 +1,20 @@
-"""Request and response models for `/v1/regions`: the tree, roll-out stages and bulk upserts."""
+"""Request and response models for `/v1/regions`: the tree, roll-out stage transitions and bulk
+upserts."""
 
 from datetime import date, datetime
 from typing import Annotated
 from uuid import UUID
 
-from pydantic import Field
+from pydantic import AliasChoices, Field
 
 from chassis.pagination import Page
-from chassis.types import Date, Id, Lax, RequestModel, ResponseModel
+from chassis.types import Id, Lax, Name, PastDate, RequestModel, ResponseModel, Text
+from services.regions.fields import RegionCode
 from services.regions.models import RegionKind, RegionLevel, RolloutStage
-
-Code = Annotated[str, Field(min_length=2, max_length=20, pattern=r"^[0-9A-Z][0-9A-Z_-]{1,19}$")]
-Name = Annotated[str, Field(min_length=1, max_length=200)]
-Reason = Annotated[str, Field(min_length=1, max_length=2000)]
 
 
 class RegionCreate(RequestModel):
-    code: Code = Field(
+    code: RegionCode = Field(
         description="GB/T 2260 code for administrative regions; own code for sales regions"
     )
     name: Name
@@ -62,31 +60,39 @@ class Breadcrumb(ResponseModel):
     items: list[Crumb] = Field(description="From the top region down to the region itself")
 
 
-class StageChangeCreate(RequestModel):
-    to_stage: Annotated[RolloutStage, Lax]
-    changed_on: Date
-    reason: Reason
+class RegionTransitionCreate(RequestModel):
+    to: Annotated[RolloutStage, Lax] = Field(
+        description="The next roll-out stage: one step forward or back from the current one"
+    )
+    on: PastDate | None = Field(
+        default=None,
+        description="The day the region moved (today when left out); not before the last move",
+    )
+    reason: Text
 
 
-class StageChangePublic(ResponseModel):
+class RegionTransitionPublic(ResponseModel):
     id: UUID
     region_id: UUID
-    from_stage: RolloutStage
-    to_stage: RolloutStage
-    changed_on: date
+    # stored as from_stage/to_stage/changed_on; `from` is a Python keyword, hence the alias
+    from_: RolloutStage = Field(
+        validation_alias=AliasChoices("from", "from_stage"), serialization_alias="from"
+    )
+    to: RolloutStage = Field(validation_alias=AliasChoices("to", "to_stage"))
+    on: date = Field(validation_alias=AliasChoices("on", "changed_on"))
     reason: str
     actor: str
     created_at: datetime
 
 
-StageChangePage = Page[StageChangePublic]
+RegionTransitionPage = Page[RegionTransitionPublic]
 
 
 class RegionBulkItem(RequestModel):
-    code: Code
+    code: RegionCode
     name: Name
     kind: Annotated[RegionKind, Lax] = RegionKind.administrative
-    parent_code: Code | None = Field(
+    parent_code: RegionCode | None = Field(
         default=None,
         description="Defaults to the GB/T 2260 parent; a province may name a sales region",
     )

@@ -1,18 +1,18 @@
 """Rules and queries of the region tree. Services flush; the request's session commits."""
 
-from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from chassis.db import serialize
 from chassis.errors import Conflict, NotFound, field_error
 from chassis.fastread import fetch_row
+from chassis.identity import Principal
 from chassis.outbox import emit
-from chassis.pagination import paginate
+from chassis.queries import apply_changes, must_exist, no_nulls, page
 from chassis.validators import AdminLevel, gb2260_level, gb2260_parent
 from services.regions import tree
 from services.regions.models import (
@@ -22,18 +22,11 @@ from services.regions.models import (
     Region,
     RegionKind,
     RegionLevel,
-    RolloutStage,
-    RolloutStageChange,
     Target,
     TargetActual,
     tables,
 )
-from services.regions.regions.schemas import (
-    RegionCreate,
-    RegionPublic,
-    RegionUpdate,
-    StageChangeCreate,
-)
+from services.regions.regions.schemas import RegionCreate, RegionPublic, RegionUpdate
 
 TREE_LOCK = "regions.tree"
 ADMIN_LEVELS = {
@@ -53,21 +46,6 @@ async def read(session: AsyncSession, region_id: UUID) -> dict[str, Any]:
     return row
 
 
-async def get(session: AsyncSession, region_id: UUID) -> Region:
-    region = await session.get(Region, region_id)
-    if region is None:
-        raise NotFound(f"Region {region_id} does not exist.")
-    return region
-
-
-async def require(session: AsyncSession, region_id: UUID, pointer: str = "#/region_id") -> Region:
-    """A region a request body refers to: unknown is a 422 naming the field."""
-    region = await session.get(Region, region_id)
-    if region is None:
-        raise field_error(pointer, "no region has this id")
-    return region
-
-
 async def list_page(
     session: AsyncSession,
     *,
@@ -77,13 +55,10 @@ async def list_page(
     ancestor: UUID | None = None,
 ) -> tuple[list[Region], str | None]:
     stmt = select(Region)
-    for name, value in filters.items():
-        if value is not None:
-            stmt = stmt.where(getattr(Region, name) == value)
     if ancestor is not None:
         below = tree.subtree(ancestor)
         stmt = stmt.where(col(Region.id).in_(select(below.c.id)), col(Region.id) != ancestor)
-    return await paginate(session, stmt, col(Region.id), limit=limit, cursor=cursor)
+    return await page(session, Region, filters, limit=limit, cursor=cursor, stmt=stmt)
 
 
 async def breadcrumb(session: AsyncSession, region: Region) -> list[Region]:
@@ -124,10 +99,12 @@ def level_for(kind: RegionKind, code: str, parent: Region | None) -> RegionLevel
 
 
 async def _parent(session: AsyncSession, parent_id: UUID | None) -> Region | None:
-    return None if parent_id is None else await require(session, parent_id, "#/parent_id")
+    if parent_id is None:
+        return None
+    return await must_exist(session, Region, parent_id, "#/parent_id")
 
 
-async def create(session: AsyncSession, data: RegionCreate, *, actor: str) -> Region:
+async def create(session: AsyncSession, data: RegionCreate, *, caller: Principal) -> Region:
     parent = await _parent(session, data.parent_id)
     level = level_for(data.kind, data.code, parent)
     if await session.scalar(select(exists().where(col(Region.code) == data.code))):
@@ -143,25 +120,21 @@ async def create(session: AsyncSession, data: RegionCreate, *, actor: str) -> Re
     )
     session.add(region)
     await session.flush()
-    await emit_region(session, "region.created", region, actor)
+    await emit_region(session, "region.created", region, caller)
     return region
 
 
 async def update(
-    session: AsyncSession, region: Region, data: RegionUpdate, *, actor: str
+    session: AsyncSession, region: Region, data: RegionUpdate, *, caller: Principal
 ) -> Region:
     changes = data.model_dump(exclude_unset=True)
-    for name in ("name", "key_market"):
-        if name in changes and changes[name] is None:
-            raise field_error(f"#/{name}", "may not be null")
+    no_nulls(changes, ("name", "key_market"))
     moved = "parent_id" in changes and changes.pop("parent_id") != region.parent_id
     if moved:
         await _move(session, region, data.parent_id)
-    for name, value in changes.items():
-        setattr(region, name, value)
-    region.updated_at = datetime.now(UTC)
+    apply_changes(region, changes)
     await session.flush()
-    await emit_region(session, "region.moved" if moved else "region.updated", region, actor)
+    await emit_region(session, "region.moved" if moved else "region.updated", region, caller)
     return region
 
 
@@ -185,14 +158,14 @@ async def _has_children(session: AsyncSession, region: Region, *, sales: bool = 
     return bool(await session.scalar(select(exists().where(cond))))
 
 
-async def delete(session: AsyncSession, region: Region, *, actor: str) -> None:
+async def delete(session: AsyncSession, region: Region, *, caller: Principal) -> None:
     await serialize(session, TREE_LOCK)
     if await _has_children(session, region):
         raise Conflict(f"Region {region.code} has child regions; move or delete them first.")
     for table, what in _DATA:
         if await session.scalar(select(exists().where(table.region_id == region.id))):
             raise Conflict(f"Region {region.code} has {what}; it can't be deleted.")
-    await emit_region(session, "region.deleted", region, actor)
+    await emit_region(session, "region.deleted", region, caller)
     await session.delete(region)
     await session.flush()
 
@@ -206,50 +179,9 @@ _DATA: list[tuple[Any, str]] = [
 ]
 
 
-async def change_stage(
-    session: AsyncSession, region: Region, data: StageChangeCreate, *, actor: str
-) -> RolloutStageChange:
-    current = RolloutStage(region.rollout_stage)
-    step = data.to_stage.rank - current.rank
-    if step == 0:
-        raise field_error("#/to_stage", f"the region is already {current.value}")
-    if abs(step) > 1:
-        raise field_error("#/to_stage", "the stage moves one step forward or back at a time")
-    last = await session.scalar(
-        select(func.max(RolloutStageChange.changed_on)).where(
-            col(RolloutStageChange.region_id) == region.id
-        )
-    )
-    if last is not None and data.changed_on < last:
-        raise field_error("#/changed_on", f"is before the last change ({last.isoformat()})")
-    change = RolloutStageChange(
-        region_id=region.id,
-        from_stage=region.rollout_stage,
-        to_stage=data.to_stage,
-        changed_on=data.changed_on,
-        reason=data.reason,
-        actor=actor,
-    )
-    region.rollout_stage = data.to_stage
-    region.updated_at = datetime.now(UTC)
-    session.add(change)
-    await session.flush()
-    await emit_region(session, "region.stage_changed", region, actor, reason=data.reason)
-    return change
-
-
-async def stage_history(
-    session: AsyncSession, region: Region, *, limit: int, cursor: str | None
-) -> tuple[list[RolloutStageChange], str | None]:
-    stmt = select(RolloutStageChange).where(col(RolloutStageChange.region_id) == region.id)
-    return await paginate(session, stmt, col(RolloutStageChange.id), limit=limit, cursor=cursor)
-
-
-def region_event(region: Region, actor: str, **extra: Any) -> dict[str, Any]:
-    return RegionPublic.model_validate(region).model_dump(mode="json") | {"actor": actor} | extra
-
-
 async def emit_region(
-    session: AsyncSession, type: str, region: Region, actor: str, **extra: Any
+    session: AsyncSession, type: str, region: Region, caller: Principal, **extra: Any
 ) -> None:
-    await emit(session, tables.outbox, type, region_event(region, actor, **extra))
+    """A region event: the region as the API shows it, the actor, and what the event adds."""
+    data = RegionPublic.model_validate(region).model_dump(mode="json")
+    await emit(session, tables.outbox, type, data | {"actor": caller.subject} | extra)

@@ -9,11 +9,10 @@ from chassis.db import SessionDep
 from chassis.errors import problem_responses
 from chassis.etag import check_if_match, set_etag
 from chassis.pagination import Cursor, Limit
-from chassis.types import PERIOD_RE
+from chassis.queries import get_or_404
 from services.regions.deps import IfMatch, Reader, Writer, make_router
-from services.regions.models import TargetMetric
-from services.regions.periods import ROLLUP_RE
-from services.regions.regions.service import get as get_region
+from services.regions.fields import ROLLUP_HELP, MonthQuery, RollupPeriod, RollupQuery
+from services.regions.models import Region, Target, TargetMetric
 from services.regions.targets import service
 from services.regions.targets.schemas import (
     AchievementReport,
@@ -29,10 +28,6 @@ from services.regions.targets.schemas import (
 )
 
 router = make_router("/v1/targets", "targets")
-MonthQuery = Annotated[str | None, Query(pattern=PERIOD_RE, description="A month `YYYY-MM`")]
-RollupQuery = Annotated[
-    str, Query(pattern=ROLLUP_RE, description="A month `YYYY-MM`, quarter `YYYY-Qn` or year `YYYY`")
-]
 
 
 @router.get("", response_model=TargetPage, summary="List targets", operation_id="targets_list")
@@ -64,7 +59,7 @@ async def list_targets(
 async def create_target(
     body: TargetCreate, session: SessionDep, caller: Writer, response: Response
 ) -> TargetPublic:
-    target = await service.create(session, body, actor=caller.subject)
+    target = await service.create(session, body, caller=caller)
     set_etag(response, target.version)
     response.headers["Location"] = f"/v1/targets/{target.id}"
     return TargetPublic.model_validate(target)
@@ -77,9 +72,7 @@ async def create_target(
     operation_id="targets_actuals_record",
 )
 async def record_actuals(body: ActualsPost, session: SessionDep, caller: Writer) -> ActualList:
-    rows = await service.record_actuals(
-        session, body.items, source=body.source, actor=caller.subject
-    )
+    rows = await service.record_actuals(session, body.items, source=body.source, caller=caller)
     return ActualList(items=[ActualPublic.model_validate(r) for r in rows])
 
 
@@ -116,7 +109,7 @@ async def cascade_check(
     _: Reader,
     limit: Limit = 50,
     cursor: Cursor = None,
-    period: Annotated[str | None, Query(pattern=ROLLUP_RE)] = None,
+    period: Annotated[RollupPeriod | None, Query(description=ROLLUP_HELP)] = None,
     metric: TargetMetric | None = None,
     ancestor: UUID | None = None,
 ) -> CascadePage:
@@ -143,7 +136,7 @@ async def achievement(
 ) -> AchievementReport:
     """Flows (sales, new outlets) add up over months and down the tree; outlet coverage is read at
     each region's latest month and adds up down the tree; a market share is the region's own."""
-    region = await get_region(session, region_id)
+    region = await get_or_404(session, Region, region_id, "Region")
     return await service.achievement(session, region, metric, period, by)
 
 
@@ -157,7 +150,7 @@ async def achievement(
 async def get_target(
     target_id: UUID, session: SessionDep, _: Reader, response: Response
 ) -> TargetPublic:
-    target = await service.get(session, target_id)
+    target = await get_or_404(session, Target, target_id, "Target")
     set_etag(response, target.version)
     return TargetPublic.model_validate(target)
 
@@ -177,9 +170,9 @@ async def update_target(
     response: Response,
     if_match: IfMatch = None,
 ) -> TargetPublic:
-    target = await service.get(session, target_id)
+    target = await get_or_404(session, Target, target_id, "Target")
     check_if_match(if_match, target.version)
-    target = await service.update(session, target, body, actor=caller.subject)
+    target = await service.update(session, target, body, caller=caller)
     set_etag(response, target.version)
     return TargetPublic.model_validate(target)
 
@@ -194,7 +187,7 @@ async def update_target(
 async def delete_target(
     target_id: UUID, session: SessionDep, caller: Writer, if_match: IfMatch = None
 ) -> Response:
-    target = await service.get(session, target_id)
+    target = await get_or_404(session, Target, target_id, "Target")
     check_if_match(if_match, target.version)
-    await service.delete(session, target, actor=caller.subject)
+    await service.delete(session, target, caller=caller)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

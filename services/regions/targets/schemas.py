@@ -1,30 +1,26 @@
 """Request and response models for `/v1/targets` and `/v1/targets/actuals`."""
 
 from datetime import datetime
-from typing import Annotated
 from uuid import UUID
 
 from pydantic import Field
 
 from chassis.pagination import Page
-from chassis.types import Id, Lax, Money, MoneyOut, Period, RequestModel, ResponseModel
-from services.regions.fields import RatioOut
+from chassis.types import Id, MoneyOut, Period, RequestModel, ResponseModel
+from services.regions.fields import Metric, RatioOut, Source, TargetValue
 from services.regions.models import TargetMetric
-
-Metric = Annotated[TargetMetric, Lax]
-Value = Annotated[Money, Field(description="Amount (CNY), units, outlets, or % for market_share")]
 
 
 class TargetCreate(RequestModel):
     region_id: Id
     period: Period
     metric: Metric
-    value: Value
+    value: TargetValue
     owner_id: Id | None = Field(default=None, description="The advisor responsible")
 
 
 class TargetUpdate(RequestModel):
-    value: Value | None = None
+    value: TargetValue | None = None
     owner_id: Id | None = None
 
 
@@ -47,11 +43,11 @@ class ActualIn(RequestModel):
     region_id: Id
     period: Period
     metric: Metric
-    value: Value
+    value: TargetValue
 
 
 class ActualsPost(RequestModel):
-    source: Annotated[str, Field(min_length=1, max_length=40)] = "manual"
+    source: Source = Field(default="manual", description="Where the figures come from")
     items: list[ActualIn] = Field(min_length=1, max_length=1000)
 
 

@@ -11,13 +11,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from chassis.db import new_id
-from chassis.errors import Conflict, NotFound, field_error
+from chassis.errors import Conflict, field_error
+from chassis.identity import Principal
 from chassis.outbox import emit, emit_many
-from chassis.pagination import decode_cursor, encode_cursor, paginate
+from chassis.pagination import decode_cursor
+from chassis.queries import apply_changes, must_exist, no_nulls, page, split_page
 from services.regions import rollups, tree
 from services.regions.models import Region, Target, TargetActual, TargetMetric, tables
 from services.regions.periods import month_range, months_between, sub_period
-from services.regions.regions.service import require as require_region
 from services.regions.targets.schemas import (
     Achievement,
     AchievementReport,
@@ -33,21 +34,10 @@ from services.regions.targets.schemas import (
 HUNDRED = Decimal(100)
 
 
-async def get(session: AsyncSession, target_id: UUID) -> Target:
-    found = await session.get(Target, target_id)
-    if found is None:
-        raise NotFound(f"Target {target_id} does not exist.")
-    return found
-
-
 async def list_page(
     session: AsyncSession, *, limit: int, cursor: str | None, filters: dict[str, Any]
 ) -> tuple[list[Target], str | None]:
-    stmt = select(Target)
-    for name, value in filters.items():
-        if value is not None:
-            stmt = stmt.where(getattr(Target, name) == value)
-    return await paginate(session, stmt, col(Target.id), limit=limit, cursor=cursor)
+    return await page(session, Target, filters, limit=limit, cursor=cursor)
 
 
 def _check_value(metric: TargetMetric, value: Decimal, pointer: str = "#/value") -> None:
@@ -55,8 +45,8 @@ def _check_value(metric: TargetMetric, value: Decimal, pointer: str = "#/value")
         raise field_error(pointer, "a market share is at most 100 (%)")
 
 
-async def create(session: AsyncSession, data: TargetCreate, *, actor: str) -> Target:
-    await require_region(session, data.region_id)
+async def create(session: AsyncSession, data: TargetCreate, *, caller: Principal) -> Target:
+    await must_exist(session, Region, data.region_id, "#/region_id")
     _check_value(data.metric, data.value)
     taken = and_(
         col(Target.region_id) == data.region_id,
@@ -68,39 +58,36 @@ async def create(session: AsyncSession, data: TargetCreate, *, actor: str) -> Ta
     target = Target(**data.model_dump())
     session.add(target)
     await session.flush()
-    await _emit(session, "target.created", target, actor)
+    await _emit(session, "target.created", target, caller)
     return target
 
 
 async def update(
-    session: AsyncSession, target: Target, data: TargetUpdate, *, actor: str
+    session: AsyncSession, target: Target, data: TargetUpdate, *, caller: Principal
 ) -> Target:
     changes = data.model_dump(exclude_unset=True)
+    no_nulls(changes, ("value",))
     if "value" in changes:
-        if changes["value"] is None:
-            raise field_error("#/value", "may not be null")
         _check_value(TargetMetric(target.metric), changes["value"])
-    for name, value in changes.items():
-        setattr(target, name, value)
-    target.updated_at = datetime.now(UTC)
+    apply_changes(target, changes)
     await session.flush()
-    await _emit(session, "target.updated", target, actor)
+    await _emit(session, "target.updated", target, caller)
     return target
 
 
-async def delete(session: AsyncSession, target: Target, *, actor: str) -> None:
-    await _emit(session, "target.deleted", target, actor)
+async def delete(session: AsyncSession, target: Target, *, caller: Principal) -> None:
+    await _emit(session, "target.deleted", target, caller)
     await session.delete(target)
     await session.flush()
 
 
-async def _emit(session: AsyncSession, type: str, target: Target, actor: str) -> None:
+async def _emit(session: AsyncSession, type: str, target: Target, caller: Principal) -> None:
     data = TargetPublic.model_validate(target).model_dump(mode="json")
-    await emit(session, tables.outbox, type, data | {"actor": actor})
+    await emit(session, tables.outbox, type, data | {"actor": caller.subject})
 
 
 async def record_actuals(
-    session: AsyncSession, items: list[ActualIn], *, source: str, actor: str
+    session: AsyncSession, items: list[ActualIn], *, source: str, caller: Principal
 ) -> list[TargetActual]:
     """Set each (region, period, metric) actual; all items or none."""
     seen: dict[tuple[UUID, str, str], int] = {}
@@ -134,7 +121,7 @@ async def record_actuals(
     events: list[tuple[str, dict[str, Any], list[UUID]]] = [
         (
             "target_actual.recorded",
-            ActualPublic.model_validate(r).model_dump(mode="json") | {"actor": actor},
+            ActualPublic.model_validate(r).model_dump(mode="json") | {"actor": caller.subject},
             [],
         )
         for r in rows
@@ -146,11 +133,7 @@ async def record_actuals(
 async def list_actuals(
     session: AsyncSession, *, limit: int, cursor: str | None, filters: dict[str, Any]
 ) -> tuple[list[TargetActual], str | None]:
-    stmt = select(TargetActual)
-    for name, value in filters.items():
-        if value is not None:
-            stmt = stmt.where(getattr(TargetActual, name) == value)
-    return await paginate(session, stmt, col(TargetActual.id), limit=limit, cursor=cursor)
+    return await page(session, TargetActual, filters, limit=limit, cursor=cursor)
 
 
 async def cascade_gaps(
@@ -210,7 +193,7 @@ async def cascade_gaps(
         stmt = stmt.where(parent.c.region_id.in_(select(tree.subtree(ancestor).c.id)))
     if cursor:
         stmt = stmt.where(parent.c.id > decode_cursor(cursor))
-    rows = (await session.execute(stmt)).all()
+    rows, next_cursor = split_page((await session.execute(stmt)).all(), limit, lambda r: r[0])
     gaps = [
         CascadeGap(
             target_id=r[0],
@@ -222,9 +205,9 @@ async def cascade_gaps(
             children_total=Decimal(r[6]),
             difference=Decimal(r[6]) - Decimal(r[5]),
         )
-        for r in rows[:limit]
+        for r in rows
     ]
-    return gaps, encode_cursor(rows[limit - 1][0]) if len(rows) > limit else None
+    return gaps, next_cursor
 
 
 def _in_range(table: Any, metric: TargetMetric, first: str, last: str) -> list[Any]:
@@ -311,11 +294,12 @@ async def achievement(
 async def _series(
     session: AsyncSession, root: Region, metric: TargetMetric, first: str, last: str, by: str
 ) -> list[PeriodAchievement]:
-    buckets: dict[str, list[str]] = defaultdict(list)
-    for month in months_between(first, last):
-        buckets[sub_period(month, by)].append(month)
+    label_of = {month: sub_period(month, by) for month in months_between(first, last)}
     if metric.flows:
-        return await _flow_series(session, root, metric, first, last, by, list(buckets))
+        return await _flow_series(session, root, metric, label_of)
+    buckets: dict[str, list[str]] = defaultdict(list)
+    for month, label in label_of.items():
+        buckets[label].append(month)
     out = []
     for label, months in buckets.items():  # levels: each sub-period's latest month, ≤ 12 rounds
         targets, actuals = await figures(session, root, [], metric, months[0], months[-1])
@@ -325,15 +309,11 @@ async def _series(
 
 
 async def _flow_series(
-    session: AsyncSession,
-    root: Region,
-    metric: TargetMetric,
-    first: str,
-    last: str,
-    by: str,
-    labels: list[str],
+    session: AsyncSession, root: Region, metric: TargetMetric, label_of: dict[str, str]
 ) -> list[PeriodAchievement]:
-    """Month sums in two GROUP BY queries, added up into the sub-periods."""
+    """Month sums in two GROUP BY queries, added up into the sub-periods. Only the months of the
+    range count: a stored period that is no such month (written around the API) counts nowhere."""
+    first, last = min(label_of), max(label_of)
     below = select(tree.subtree(root.id).c.id)
     sums: dict[str, dict[str, Decimal]] = {
         "target": defaultdict(Decimal),
@@ -350,7 +330,8 @@ async def _flow_series(
             .group_by(col(table.period))
         )
         for month, value in (await session.execute(stmt)).all():
-            sums[name][sub_period(month, by)] += Decimal(value)
+            if month in label_of:
+                sums[name][label_of[month]] += Decimal(value)
     return [
         PeriodAchievement(
             period=label,
@@ -358,7 +339,7 @@ async def _flow_series(
             actual=sums["actual"].get(label),
             achievement=rollups.ratio(sums["actual"].get(label), sums["target"].get(label)),
         )
-        for label in labels
+        for label in dict.fromkeys(label_of.values())
     ]
 
 
