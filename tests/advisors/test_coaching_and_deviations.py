@@ -1,6 +1,5 @@
 """Coaching sessions with follow-up actions, and deviations with their corrective action."""
 
-
 import httpx
 import pytest
 
