@@ -118,8 +118,7 @@ async def _coverage(
 async def _time(
     session: AsyncSession, period: str, advisors: Collection[UUID] | None, out: Values
 ) -> None:
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    span = seconds_between(dialect, col(WorkLog.started_at), col(WorkLog.ended_at))
+    span = seconds_between(session, col(WorkLog.started_at), col(WorkLog.ended_at))
     facing = col(WorkLog.activity_type).in_(CUSTOMER_FACING)
     rows = await session.execute(
         select(

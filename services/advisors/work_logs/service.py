@@ -132,8 +132,7 @@ def logged_in(period: str) -> list[Any]:
 async def allocation(session: AsyncSession, advisor_id: UUID, period: str) -> TimeAllocation:
     """Hours and share per activity type of the entries that start in the month (UTC)."""
     await get_or_404(session, Advisor, advisor_id, "Advisor")
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    seconds = func.sum(seconds_between(dialect, col(WorkLog.started_at), col(WorkLog.ended_at)))
+    seconds = func.sum(seconds_between(session, col(WorkLog.started_at), col(WorkLog.ended_at)))
     rows = await session.execute(
         select(col(WorkLog.activity_type), seconds)
         .where(
