@@ -127,8 +127,8 @@ def load_advisors(client: httpx.Client, regions: dict[str, str]) -> dict[str, st
     if not first_month["locked"]:
         send(
             client,
-            f"/v1/assessments/{first_month['id']}/lock",
-            None,
+            f"/v1/assessments/{first_month['id']}/transitions",
+            {"to": "locked"},
             "lock",
             etag=first_month["version"],
         )
@@ -151,7 +151,7 @@ def assign(client: httpx.Client, advisor_id: str, code: str) -> None:
 def training(client: httpx.Client, ids: dict[str, str]) -> None:
     course = send(
         client,
-        "/v1/trainings",
+        "/v1/training-courses",
         {
             "code": "PRODUCT-101",
             "title": "产品知识与终端陈列",
@@ -162,21 +162,26 @@ def training(client: httpx.Client, ids: dict[str, str]) -> None:
     )
     held = send(
         client,
-        f"/v1/trainings/{course['id']}/sessions",
-        {"held_on": "2026-09-15", "location": "成都培训中心", "trainer": "王强"},
+        "/v1/training-sessions",
+        {
+            "course_id": course["id"],
+            "held_on": "2026-09-15",
+            "location": "成都培训中心",
+            "trainer": "王强",
+        },
         "session",
     )
     for i, (code, _, _) in enumerate(ADVISORS):
         enrolment = send(
             client,
-            "/v1/trainings/enrolments",
+            "/v1/training-enrolments",
             {"session_id": held["id"], "advisor_id": ids[code]},
             f"enrol-{code}",
         )
         send(
             client,
-            f"/v1/trainings/enrolments/{enrolment['id']}/result",
-            {"score": 55 + i * 4},
+            f"/v1/training-enrolments/{enrolment['id']}/transitions",
+            {"to": "completed", "score": 55 + i * 4},
             f"result-{code}",
         )
 
@@ -208,13 +213,12 @@ def work_month(
     }
     key = f"{code}-{month}"
     plan = send(client, "/v1/action-plans", plan_body, f"plan-{key}")
-    plan = send(
-        client, f"/v1/action-plans/{plan['id']}/submit", None, f"submit-{key}", etag=plan["version"]
-    )
+    moves = f"/v1/action-plans/{plan['id']}/transitions"
+    plan = send(client, moves, {"to": "submitted"}, f"submit-{key}", etag=plan["version"])
     plan = send(
         client,
-        f"/v1/action-plans/{plan['id']}/approve",
-        {"reviewer_id": ids[manager], "note": "同意"},
+        moves,
+        {"to": "approved", "reviewer_id": ids[manager], "reason": "同意"},
         f"approve-{key}",
         etag=plan["version"],
     )
@@ -276,23 +280,30 @@ def do_visit(
     client: httpx.Client, advisor_id: str, visit: dict[str, Any], n: int, seq: int, key: str
 ) -> None:
     """Most visits are made and reported; one is missed; one in nine advisors checks in far."""
-    url = f"/v1/visits/{visit['id']}"
+    moves = f"/v1/visits/{visit['id']}/transitions"
     if n == 5 and seq % 2:
-        send(client, f"{url}/miss", {"reason": "客户临时外出"}, f"miss-{key}")
+        send(client, moves, {"to": "missed", "reason": "客户临时外出"}, f"miss-{key}")
         return
     day = visit["planned_date"]
     far = 0.02 if (n == 1 and seq % 3 == 1) else 0.001
     send(
         client,
-        f"{url}/check-in",
-        {"checked_in_at": f"{day}T09:00:00+08:00", "latitude": HOME[0] + far, "longitude": HOME[1]},
+        moves,
+        {
+            "to": "checked_in",
+            "at": f"{day}T09:00:00+08:00",
+            "latitude": HOME[0] + far,
+            "longitude": HOME[1],
+        },
         f"checkin-{key}",
     )
     if n < 5 or seq % 4:
         send(
             client,
-            f"{url}/report",
+            moves,
             {
+                "to": "reported",
+                "at": f"{day}T11:00:00+08:00",
                 "findings": "库存充足，陈列需调整",
                 "orders_taken": "3200.00",
                 "stock_seen": "主推品 12 箱",

@@ -4,15 +4,19 @@ from fastapi import FastAPI
 
 from chassis.app import ServiceSpec, build_app
 from services.advisors.action_plans.routes import router as action_plans_router
+from services.advisors.advisor_sales.routes import router as advisor_sales_router
 from services.advisors.advisors.routes import router as advisors_router
+from services.advisors.assessments.routes import router as assessments_router
 from services.advisors.assignments.routes import router as assignments_router
+from services.advisors.certifications.routes import router as certifications_router
 from services.advisors.coaching.routes import router as coaching_router
 from services.advisors.deviations.routes import router as deviations_router
-from services.advisors.kpis.routes import router as assessments_router
-from services.advisors.kpis.routes import sales_router, schemes_router
+from services.advisors.kpi_schemes.routes import router as kpi_schemes_router
 from services.advisors.models import tables
 from services.advisors.settings import MIGRATIONS, AdvisorsSettings
-from services.advisors.trainings.routes import router as trainings_router
+from services.advisors.training_courses.routes import router as training_courses_router
+from services.advisors.training_enrolments.routes import router as training_enrolments_router
+from services.advisors.training_sessions.routes import router as training_sessions_router
 from services.advisors.visits.routes import router as visits_router
 from services.advisors.work_logs.routes import router as work_logs_router
 
@@ -29,10 +33,13 @@ SPEC = ServiceSpec(
         visits_router,
         work_logs_router,
         action_plans_router,
-        schemes_router,
-        sales_router,
+        kpi_schemes_router,
+        advisor_sales_router,
         assessments_router,
-        trainings_router,
+        training_courses_router,
+        training_sessions_router,
+        training_enrolments_router,
+        certifications_router,
         coaching_router,
         deviations_router,
     ],

@@ -4,6 +4,9 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import func
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from chassis.bulk import is_postgres
 
 
 def month_bounds(period: str) -> tuple[date, date]:
@@ -22,7 +25,8 @@ def month_instants(period: str) -> tuple[datetime, datetime]:
     )
 
 
-def seconds_between(dialect: str, start: Any, end: Any) -> Any:
-    if dialect == "postgresql":
+def seconds_between(session: AsyncSession, start: Any, end: Any) -> Any:
+    """SQL for `end - start` in seconds on the session's database."""
+    if is_postgres(session):
         return func.extract("epoch", end - start)
     return (func.julianday(end) - func.julianday(start)) * 86400.0

@@ -83,6 +83,10 @@ async def test_all_fields_are_kept(advisors: httpx.AsyncClient) -> None:
         ("employee_code", "E" * 41, "#/employee_code"),
         ("employee_code", MISSING, "#/employee_code"),
         ("name", "", "#/name"),
+        ("name", "   ", "#/name"),  # white space alone is no name
+        ("name", "\t\n", "#/name"),
+        ("name", "\u3000", "#/name"),
+        ("name", "名" * 201, "#/name"),
         ("region_id", "chengdu", "#/region_id"),
         ("manager_id", 7, "#/manager_id"),
         ("colour", "red", "#/colour"),
@@ -106,6 +110,13 @@ async def test_duplicate_employee_code_is_a_conflict(advisors: httpx.AsyncClient
     r = await advisors.post("/v1/advisors", json=body(2, employee_code=first["employee_code"]))
     assert assert_problem(r, 409)["field"] == "employee_code"
     assert await listed(advisors) == [first]
+
+
+async def test_names_are_trimmed(advisors: httpx.AsyncClient) -> None:
+    advisor = await create(advisors, 1, name="  李娜\u3000")
+    assert advisor["name"] == "李娜"
+    r = await patch(advisors, advisor, {"name": "\t张伟 "})
+    assert r.status_code == 200 and r.json()["name"] == "张伟"
 
 
 async def test_update_changes_only_what_is_sent(advisors: httpx.AsyncClient) -> None:
@@ -139,6 +150,7 @@ async def test_update_may_clear_optional_fields(advisors: httpx.AsyncClient) -> 
     ("changes", "pointer"),
     [
         ({"name": None}, "#/name"),
+        ({"name": " \u3000 "}, "#/name"),
         ({"role": None}, "#/role"),
         ({"level": None}, "#/level"),
         ({"status": None}, "#/status"),

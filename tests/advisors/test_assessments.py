@@ -5,8 +5,18 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.advisors.helpers import CHENGDU, MIANYANG, assert_problem, create, pointers
-from tests.api import listed
+from tests.advisors.helpers import (
+    CHENGDU,
+    MIANYANG,
+    assert_problem,
+    assign,
+    create,
+    listed,
+    match,
+    move,
+    pointers,
+    post,
+)
 
 S1, S2, S3, S4 = (f"01a221de-6ceb-7108-8dab-d0c4dfae300{n}" for n in range(1, 5))
 
@@ -36,12 +46,6 @@ SCHEME: dict[str, Any] = {
 }
 
 
-async def post(client: httpx.AsyncClient, path: str, body: dict[str, Any]) -> Any:
-    r = await client.post(path, json=body)
-    assert r.status_code in (200, 201), r.text
-    return r.json()
-
-
 async def visit(
     client: httpx.AsyncClient,
     advisor: dict[str, Any],
@@ -59,47 +63,37 @@ async def visit(
     } | extra
     v = await post(client, "/v1/visits", body)
     url = f"/v1/visits/{v['id']}"
-    for step in steps:
-        payloads: dict[str, dict[str, Any]] = {
-            "check-in": {"checked_in_at": f"{day}T09:00:00Z", "latitude": 30.6, "longitude": 104.0},
-            "report": {"findings": "正常"},
-            "miss": {"reason": "客户不在"},
-        }
-        payload = payloads[step]
-        await post(client, f"{url}/{step}", payload)
+    payloads: dict[str, dict[str, Any]] = {
+        "checked_in": {"at": f"{day}T09:00:00Z", "latitude": 30.6, "longitude": 104.0},
+        "reported": {"findings": "正常", "at": f"{day}T10:00:00Z"},
+        "missed": {"reason": "客户不在"},
+    }
+    for to in steps:
+        r = await move(client, url, to, **payloads[to])
+        assert r.status_code == 200, r.text
 
 
 async def month_of_work(client: httpx.AsyncClient, a: dict[str, Any]) -> None:
     """Hand figures for March 2026 are in the test below."""
     for account, end in [(S1, None), (S2, None), (S3, None), (S4, "2026-02-15")]:
-        await post(
-            client,
-            "/v1/assignments",
-            {
-                "advisor_id": a["id"],
-                "account_kind": "outlet",
-                "account_id": account,
-                "from_date": "2026-01-01",
-                "to_date": end,
-            },
-        )
-    await visit(client, a, S1, "2026-03-02", "check-in", "report")
-    await visit(client, a, S2, "2026-03-03", "check-in", "report")
-    await visit(client, a, S1, "2026-03-04", "check-in")
-    await visit(client, a, S3, "2026-03-05", "miss")
+        await assign(client, a, account_id=account, to_date=end)
+    await visit(client, a, S1, "2026-03-02", "checked_in", "reported")
+    await visit(client, a, S2, "2026-03-03", "checked_in", "reported")
+    await visit(client, a, S1, "2026-03-04", "checked_in")
+    await visit(client, a, S3, "2026-03-05", "missed")
     await visit(client, a, S3, "2026-03-06")
     await visit(
         client,
         a,
         S2,
         "2026-03-07",
-        "check-in",
-        "report",
+        "checked_in",
+        "reported",
         purpose=None,
         unplanned=True,
         unplanned_reason="客户来电",
     )
-    await visit(client, a, S3, "2026-04-01", "check-in", "report")
+    await visit(client, a, S3, "2026-04-01", "checked_in", "reported")
     for kind, start, end in [
         ("visit", "02T01", "02T07"),
         ("travel", "02T07", "02T09"),
@@ -179,8 +173,12 @@ async def test_recompute_until_locked_and_run(advisors: httpx.AsyncClient) -> No
     assert_problem(await advisors.post(f"{url}/recompute"), 428)
     r = await advisors.post(f"{url}/recompute", headers={"If-Match": '"v1"'})
     assert r.status_code == 200 and (r.json()["score"], r.json()["version"]) == (80.49, 2)
-    r = await advisors.post(f"{url}/lock", headers={"If-Match": '"v2"'})
-    assert r.json()["locked"] is True
+    r = await move(advisors, url, "locked", headers={"If-Match": '"v2"'}, reason="月度结算")
+    assert r.status_code == 200 and r.headers["etag"] == '"v3"'
+    assert (r.json()["locked"], r.json()["status"]) == (True, "locked")
+    assert assert_problem(await move(advisors, url, "locked"), 409)["field"] == "to"
+    r = await move(advisors, url, "open")
+    assert "none" in assert_problem(r, 409)["detail"] and pointers(r) == ["#/to"]
     # more sales after the lock change nothing for the locked assessment
     sales = (await listed(advisors, "/v1/advisor-sales", advisor_id=a["id"]))[0]
     r = await advisors.patch(
@@ -254,3 +252,27 @@ async def test_sales_once_per_month(advisors: httpx.AsyncClient) -> None:
     )
     r = await advisors.post("/v1/advisor-sales", json=body | {"period": "2026-3"})
     assert pointers(r) == ["#/period"]
+
+
+async def test_lock_is_a_transition(advisors: httpx.AsyncClient) -> None:
+    a = await create(advisors, 1)
+    scheme = await post(advisors, "/v1/kpi-schemes", SCHEME)
+    made = await post(
+        advisors,
+        "/v1/assessments",
+        {"advisor_id": a["id"], "scheme_id": scheme["id"], "period": "2026-03"},
+    )
+    assert made["status"] == "open"
+    url = f"/v1/assessments/{made['id']}"
+    r = await move(advisors, url, "locked", headers={"If-Match": '"v5"'})
+    assert assert_problem(r, 412)["current_etag"] == '"v1"'
+    assert pointers(await move(advisors, url, "frozen")) == ["#/to"]
+    assert pointers(await move(advisors, url, "locked", reason=" ")) == ["#/reason"]
+    r = await move(advisors, url, "open")
+    assert "already" in assert_problem(r, 409)["detail"] and pointers(r) == ["#/to"]
+    assert (await advisors.get(url)).json()["locked"] is False
+    r = await move(advisors, url, "locked", headers=match(made))
+    assert r.status_code == 200 and r.json()["status"] == "locked"
+    run = {"scheme_id": scheme["id"], "period": "2026-03"}
+    assert (await post(advisors, "/v1/assessments/run", run))["locked"] == 1
+    assert_problem(await move(advisors, f"/v1/assessments/{a['id']}", "locked"), 404)

@@ -1,22 +1,9 @@
 """Coaching sessions with follow-up actions, and deviations with their corrective action."""
 
-from typing import Any
-
 import httpx
 import pytest
 
-from tests.advisors.helpers import assert_problem, create, pointers
-from tests.api import listed
-
-
-async def post(client: httpx.AsyncClient, path: str, body: dict[str, Any]) -> Any:
-    r = await client.post(path, json=body)
-    assert r.status_code == 201, r.text
-    return r.json()
-
-
-def match(record: dict[str, Any]) -> dict[str, str]:
-    return {"If-Match": f'"v{record["version"]}"'}
+from tests.advisors.helpers import assert_problem, create, listed, match, pointers, post
 
 
 @pytest.mark.parametrize("role", ["missionary", "coach", "planner", "firefighter"])
@@ -59,6 +46,14 @@ async def test_coaching_bad_input(advisors: httpx.AsyncClient) -> None:
     assert pointers(await advisors.post("/v1/coaching-sessions", json=body)) == ["#/coach_id"]
     r = await advisors.post("/v1/coaching-sessions", json=body | {"role": "cheerleader"})
     assert "#/role" in pointers(r)
+    for change, pointer in [
+        ({"topic": "   "}, "#/topic"),
+        ({"notes": "\u3000\n"}, "#/notes"),
+        ({"held_on": "2999-03-04"}, "#/held_on"),  # coaching that has not happened yet
+        ({"held_on": "0001-01-01"}, "#/held_on"),
+    ]:
+        r = await advisors.post("/v1/coaching-sessions", json=body | change)
+        assert pointer in pointers(r), change
     assert await listed(advisors, "/v1/coaching-sessions") == []
     other = await create(advisors, 2)
     coaching = await post(advisors, "/v1/coaching-sessions", body | {"advisor_id": other["id"]})
@@ -99,4 +94,6 @@ async def test_deviation_lifecycle(advisors: httpx.AsyncClient) -> None:
     assert assert_problem(r, 409)["field"] == "status"
     r = await advisors.post("/v1/deviations", json=body | {"corrective_action": "firing"})
     assert pointers(r) == ["#/corrective_action"]
+    r = await advisors.post("/v1/deviations", json=body | {"metric": "  ", "cause": "\t"})
+    assert pointers(r) == ["#/metric", "#/cause"]
     assert len(await listed(advisors, "/v1/deviations", period="2026-03")) == 1

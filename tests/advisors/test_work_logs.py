@@ -6,8 +6,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.advisors.helpers import assert_problem, create, pointers
-from tests.api import listed
+from tests.advisors.helpers import assert_problem, create, listed, pointers
 
 
 def entry(advisor: dict[str, Any], start: str, end: str, kind: str = "visit") -> dict[str, Any]:
@@ -34,8 +33,9 @@ async def test_create_and_list(advisors: httpx.AsyncClient) -> None:
     assert len(await listed(advisors, "/v1/work-logs", activity_type="travel")) == 1
     got = await listed(advisors, "/v1/work-logs", started_from="2026-03-02T03:00:00Z")
     assert [g["activity_type"] for g in got] == ["travel"]
-    r = await advisors.get("/v1/work-logs", params={"started_from": "2026-03-02T03:00:00"})
-    assert pointers(r) == ["#/started_from"]
+    for bad in ("2026-03-02T03:00:00", "0", "0001-01-01T00:00:00+08:00", "9999-12-31T23:59:59Z"):
+        r = await advisors.get("/v1/work-logs", params={"started_before": bad})
+        assert pointers(r) == ["#/started_before"], bad
 
 
 @pytest.mark.parametrize(
@@ -51,6 +51,30 @@ async def test_bad_spans(advisors: httpx.AsyncClient, start: str, end: str, poin
     r = await advisors.post("/v1/work-logs", json=entry(a, start, end))
     assert_problem(r, 422)
     assert pointers(r) == [pointer]
+    assert await listed(advisors, "/v1/work-logs") == []
+
+
+@pytest.mark.parametrize(
+    ("change", "pointer"),
+    [
+        # what was done has happened: not tomorrow, not in year 1 or 9999
+        (
+            {"started_at": "2999-03-02T01:00:00Z", "ended_at": "2999-03-02T02:00:00Z"},
+            "#/started_at",
+        ),
+        ({"ended_at": "9999-12-31T23:59:59Z"}, "#/ended_at"),
+        ({"started_at": "0001-01-01T00:00:00+08:00"}, "#/started_at"),
+        ({"note": " \t\n"}, "#/note"),
+        ({"note": "\u3000"}, "#/note"),
+    ],
+)
+async def test_logs_record_what_happened(
+    advisors: httpx.AsyncClient, change: dict[str, str], pointer: str
+) -> None:
+    a = await create(advisors, 1)
+    r = await advisors.post("/v1/work-logs", json=entry(a, "02T01:00", "02T02:00") | change)
+    assert_problem(r, 422)
+    assert pointer in pointers(r)
     assert await listed(advisors, "/v1/work-logs") == []
 
 

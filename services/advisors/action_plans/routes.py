@@ -1,10 +1,9 @@
-"""HTTP routes of `/v1/action-plans`: write, submit, and the manager's approval or return."""
+"""HTTP routes of `/v1/action-plans`: write a plan, submit it, the manager's approval or return."""
 
 from uuid import UUID
 
 from fastapi import Response, status
 
-from chassis.app import resource_router
 from chassis.db import SessionDep
 from chassis.errors import problem_responses
 from chassis.etag import check_if_match, set_etag
@@ -14,14 +13,14 @@ from services.advisors.action_plans.schemas import (
     ActionPlanCreate,
     ActionPlanPage,
     ActionPlanPublic,
+    ActionPlanTransition,
     ActionPlanUpdate,
-    Review,
 )
-from services.advisors.common import IfMatch, Reader, Writer
+from services.advisors.deps import IfMatch, Reader, Writer, make_router
 from services.advisors.models import PlanKind, PlanStatus
 
-router = resource_router("/v1/action-plans", "action-plans")
-STEP = problem_responses(404, 409, 412, 428)
+router = make_router("/v1/action-plans", "action-plans")
+WRITE = problem_responses(404, 409, 412, 428)
 
 
 @router.get(
@@ -62,7 +61,7 @@ async def list_action_plans(
 async def create_action_plan(
     body: ActionPlanCreate, session: SessionDep, caller: Writer, response: Response
 ) -> ActionPlanPublic:
-    plan = await service.create(session, body, actor=caller.subject)
+    plan = await service.create(session, body, caller=caller)
     set_etag(response, plan.version)
     response.headers["Location"] = f"/v1/action-plans/{plan.id}"
     return ActionPlanPublic.model_validate(plan)
@@ -88,7 +87,7 @@ async def get_action_plan(
     response_model=ActionPlanPublic,
     summary="Change a draft or returned plan",
     operation_id="action_plans_update",
-    responses=STEP,
+    responses=WRITE,
 )
 async def update_action_plan(
     plan_id: UUID,
@@ -100,7 +99,7 @@ async def update_action_plan(
 ) -> ActionPlanPublic:
     plan = await service.get(session, plan_id)
     check_if_match(if_match, plan.version)
-    plan = await service.update(session, plan, body, actor=caller.subject)
+    plan = await service.update(session, plan, body, caller=caller)
     set_etag(response, plan.version)
     return ActionPlanPublic.model_validate(plan)
 
@@ -110,73 +109,36 @@ async def update_action_plan(
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Delete a draft or returned plan",
     operation_id="action_plans_delete",
-    responses=STEP,
+    responses=WRITE,
 )
 async def delete_action_plan(
     plan_id: UUID, session: SessionDep, caller: Writer, if_match: IfMatch = None
 ) -> Response:
     plan = await service.get(session, plan_id)
     check_if_match(if_match, plan.version)
-    await service.delete(session, plan, actor=caller.subject)
+    await service.delete(session, plan, caller=caller)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.post(
-    "/{plan_id}/submit",
+    "/{plan_id}/transitions",
     response_model=ActionPlanPublic,
-    summary="Submit the plan to the manager",
-    operation_id="action_plans_submit",
-    responses=STEP,
+    summary="Move a plan: submit it, or (the manager) approve or return it",
+    description=(
+        "draft or returned → submitted → approved (its visits go on the agenda) or returned "
+        "(with the reason). `If-Match` is optional."
+    ),
+    operation_id="action_plans_transitions_create",
+    responses=problem_responses(404, 409, 412),
 )
-async def submit_action_plan(
-    plan_id: UUID, session: SessionDep, caller: Writer, response: Response, if_match: IfMatch = None
-) -> ActionPlanPublic:
-    plan = await service.get(session, plan_id)
-    check_if_match(if_match, plan.version)
-    plan = await service.submit(session, plan, actor=caller.subject)
-    set_etag(response, plan.version)
-    return ActionPlanPublic.model_validate(plan)
-
-
-@router.post(
-    "/{plan_id}/approve",
-    response_model=ActionPlanPublic,
-    summary="Approve a submitted plan (its visits go on the agenda)",
-    operation_id="action_plans_approve",
-    responses=STEP,
-)
-async def approve_action_plan(
+async def move_action_plan(
     plan_id: UUID,
-    body: Review,
+    body: ActionPlanTransition,
     session: SessionDep,
     caller: Writer,
     response: Response,
     if_match: IfMatch = None,
 ) -> ActionPlanPublic:
-    plan = await service.get(session, plan_id)
-    check_if_match(if_match, plan.version)
-    plan = await service.review(session, plan, body, approve=True, actor=caller.subject)
-    set_etag(response, plan.version)
-    return ActionPlanPublic.model_validate(plan)
-
-
-@router.post(
-    "/{plan_id}/return",
-    response_model=ActionPlanPublic,
-    summary="Return a submitted plan to the advisor, saying why",
-    operation_id="action_plans_return",
-    responses=STEP,
-)
-async def return_action_plan(
-    plan_id: UUID,
-    body: Review,
-    session: SessionDep,
-    caller: Writer,
-    response: Response,
-    if_match: IfMatch = None,
-) -> ActionPlanPublic:
-    plan = await service.get(session, plan_id)
-    check_if_match(if_match, plan.version)
-    plan = await service.review(session, plan, body, approve=False, actor=caller.subject)
+    plan = await service.transition(session, plan_id, body.root, caller=caller, if_match=if_match)
     set_etag(response, plan.version)
     return ActionPlanPublic.model_validate(plan)

@@ -1,7 +1,8 @@
 """Action-plan rules: one per advisor and period, draft → submitted → approved or returned by the
-advisor's manager; approval puts the planned visits on the advisor's agenda."""
+advisor's manager (returned plans are reworked and submitted again); approval puts the planned
+visits on the advisor's agenda."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -10,24 +11,34 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from chassis.errors import Conflict, field_error
+from chassis.identity import Principal
 from chassis.outbox import emit_many
+from chassis.queries import apply_changes, get_or_404, must_exist, no_nulls, page
 from services.advisors.action_plans.schemas import (
     ActionPlanCreate,
+    ActionPlanMove,
     ActionPlanPublic,
+    ActionPlanReview,
     ActionPlanUpdate,
     PlannedVisit,
-    Review,
 )
-from services.advisors.common import apply, emit_record, fetch, must_exist, page
+from services.advisors.events import emit_record, payload
 from services.advisors.models import ActionPlan, Advisor, PlanKind, PlanStatus, Visit, tables
 from services.advisors.periods import month_bounds
+from services.advisors.transitions import check_move, check_version, when
 from services.advisors.visits.schemas import VisitPublic
 
 EDITABLE = (PlanStatus.draft, PlanStatus.returned)
+MOVES = {
+    PlanStatus.draft: {PlanStatus.submitted},
+    PlanStatus.submitted: {PlanStatus.approved, PlanStatus.returned},
+    PlanStatus.returned: {PlanStatus.submitted},
+    PlanStatus.approved: set(),
+}
 
 
-async def get(session: AsyncSession, plan_id: UUID) -> ActionPlan:
-    return await fetch(session, ActionPlan, plan_id, "Action plan")
+async def get(session: AsyncSession, plan_id: UUID, *, lock: bool = False) -> ActionPlan:
+    return await get_or_404(session, ActionPlan, plan_id, "Action plan", for_update=lock)
 
 
 async def list_page(
@@ -54,7 +65,7 @@ def _check_visits(visits: list[PlannedVisit], start: date, end: date) -> None:
             )
 
 
-async def create(session: AsyncSession, data: ActionPlanCreate, *, actor: str) -> ActionPlan:
+async def create(session: AsyncSession, data: ActionPlanCreate, *, caller: Principal) -> ActionPlan:
     end = period_end(data.kind, data.period_start)
     _check_visits(data.planned_visits, data.period_start, end)
     await must_exist(session, Advisor, data.advisor_id, "#/advisor_id")
@@ -70,75 +81,78 @@ async def create(session: AsyncSession, data: ActionPlanCreate, *, actor: str) -
     plan.advisor_id, plan.kind = data.advisor_id, data.kind
     session.add(plan)
     await session.flush()
-    await _emit(session, "action_plan.created", plan, actor)
+    await _emit(session, "action_plan.created", plan, caller)
     return plan
 
 
-def _require(plan: ActionPlan, allowed: tuple[PlanStatus, ...], doing: str) -> None:
-    if plan.status not in allowed:
+def _require_editable(plan: ActionPlan, doing: str) -> None:
+    if plan.status not in EDITABLE:
         raise Conflict(
             f"Action plan {plan.id} is {plan.status}; it can't {doing} now.", field="status"
         )
 
 
 async def update(
-    session: AsyncSession, plan: ActionPlan, data: ActionPlanUpdate, *, actor: str
+    session: AsyncSession, plan: ActionPlan, data: ActionPlanUpdate, *, caller: Principal
 ) -> ActionPlan:
-    _require(plan, EDITABLE, "be changed")
+    _require_editable(plan, "be changed")
     changes = data.model_dump(exclude_unset=True, mode="json")
-    if changes.get("objectives", []) is None:
-        raise field_error("#/objectives", "may not be null")
+    no_nulls(changes, ("objectives",))
     if data.planned_visits is not None:
         _check_visits(data.planned_visits, plan.period_start, plan.period_end)
     elif "planned_visits" in changes:
         changes["planned_visits"] = []
-    apply(plan, changes)
+    apply_changes(plan, changes)
     await session.flush()
-    await _emit(session, "action_plan.updated", plan, actor)
+    await _emit(session, "action_plan.updated", plan, caller)
     return plan
 
 
-async def submit(session: AsyncSession, plan: ActionPlan, *, actor: str) -> ActionPlan:
-    _require(plan, EDITABLE, "be submitted")
-    apply(plan, {"status": PlanStatus.submitted, "submitted_at": datetime.now(UTC)})
-    await session.flush()
-    await _emit(session, "action_plan.submitted", plan, actor)
-    return plan
-
-
-async def review(
-    session: AsyncSession, plan: ActionPlan, data: Review, *, approve: bool, actor: str
+async def transition(
+    session: AsyncSession,
+    plan_id: UUID,
+    data: ActionPlanMove | ActionPlanReview,
+    *,
+    caller: Principal,
+    if_match: str | None = None,
 ) -> ActionPlan:
-    _require(plan, (PlanStatus.submitted,), "be reviewed")
-    advisor = await fetch(session, Advisor, plan.advisor_id, "Advisor")
+    """One move under the plan's row lock: of two racing moves the second sees the first."""
+    plan = await get(session, plan_id, lock=True)
+    check_version(if_match, plan.version)
+    check_move(f"Action plan {plan.id}", plan.status, data.to, MOVES)
+    if isinstance(data, ActionPlanReview):
+        await _review(session, plan, data, caller)
+    else:
+        at = when(data.at, plan.reviewed_at)
+        apply_changes(plan, {"status": PlanStatus.submitted, "submitted_at": at})
+        await session.flush()
+    await _emit(session, f"action_plan.{plan.status}", plan, caller, reason=data.reason)
+    return plan
+
+
+async def _review(
+    session: AsyncSession, plan: ActionPlan, data: ActionPlanReview, caller: Principal
+) -> None:
+    advisor = await get_or_404(session, Advisor, plan.advisor_id, "Advisor")
     if advisor.manager_id is None or advisor.manager_id != data.reviewer_id:
         raise field_error("#/reviewer_id", "only the advisor's manager reviews the plan")
-    if not approve and not data.note:
-        raise field_error("#/note", "say why the plan goes back")
-    status = PlanStatus.approved if approve else PlanStatus.returned
-    apply(
+    approve = data.to == PlanStatus.approved
+    if not approve and not data.reason:
+        raise field_error("#/reason", "say why the plan goes back")
+    apply_changes(
         plan,
         {
-            "status": status,
+            "status": PlanStatus(data.to),
             "reviewer_id": data.reviewer_id,
-            "reviewed_at": datetime.now(UTC),
-            "review_note": data.note,
+            "reviewed_at": when(data.at, plan.submitted_at),
+            "review_note": data.reason,
         },
     )
     visits = _visits_of(plan) if approve else []
     session.add_all(visits)
     await session.flush()
-    events = [
-        (
-            "visit.created",
-            VisitPublic.model_validate(v).model_dump(mode="json") | {"actor": actor},
-            (),
-        )
-        for v in visits
-    ]
+    events = [("visit.created", payload(VisitPublic.model_validate(v), caller), ()) for v in visits]
     await emit_many(session, tables.outbox, events)
-    await _emit(session, f"action_plan.{status}", plan, actor)
-    return plan
 
 
 def _visits_of(plan: ActionPlan) -> list[Visit]:
@@ -156,12 +170,14 @@ def _visits_of(plan: ActionPlan) -> list[Visit]:
     ]
 
 
-async def delete(session: AsyncSession, plan: ActionPlan, *, actor: str) -> None:
-    _require(plan, EDITABLE, "be deleted")
-    await _emit(session, "action_plan.deleted", plan, actor)
+async def delete(session: AsyncSession, plan: ActionPlan, *, caller: Principal) -> None:
+    _require_editable(plan, "be deleted")
+    await _emit(session, "action_plan.deleted", plan, caller)
     await session.delete(plan)
     await session.flush()
 
 
-async def _emit(session: AsyncSession, type_: str, plan: ActionPlan, actor: str) -> None:
-    await emit_record(session, type_, ActionPlanPublic.model_validate(plan), actor)
+async def _emit(
+    session: AsyncSession, type_: str, plan: ActionPlan, caller: Principal, **extra: Any
+) -> None:
+    await emit_record(session, type_, ActionPlanPublic.model_validate(plan), caller, **extra)

@@ -1,16 +1,13 @@
 """HTTP routes of `/v1/advisors`: thin, typed, every one scoped."""
 
-from typing import Annotated
 from uuid import UUID
 
-from fastapi import Header, Response, status
+from fastapi import Response, status
 
-from chassis.app import resource_router
 from chassis.bulk import BulkResult
 from chassis.db import SessionDep
 from chassis.errors import problem_responses
 from chassis.etag import check_if_match, set_etag
-from chassis.identity import Principal, require_scopes
 from chassis.pagination import Cursor, Limit
 from services.advisors.advisors import service
 from services.advisors.advisors.schemas import (
@@ -20,12 +17,10 @@ from services.advisors.advisors.schemas import (
     AdvisorPublic,
     AdvisorUpdate,
 )
+from services.advisors.deps import IfMatch, Reader, Writer, make_router
 from services.advisors.models import AdvisorLevel, AdvisorRole, AdvisorStatus
 
-router = resource_router("/v1/advisors", "advisors")
-Reader = Annotated[Principal, require_scopes("advisors:read")]
-Writer = Annotated[Principal, require_scopes("advisors:write")]
-IfMatch = Annotated[str | None, Header(description="The ETag of the version being changed")]
+router = make_router("/v1/advisors", "advisors")
 
 
 @router.get("", response_model=AdvisorPage, summary="List advisors", operation_id="advisors_list")
@@ -68,7 +63,7 @@ async def list_advisors(
 async def create_advisor(
     body: AdvisorCreate, session: SessionDep, caller: Writer, response: Response
 ) -> AdvisorPublic:
-    advisor = await service.create(session, body, actor=caller.subject)
+    advisor = await service.create(session, body, caller=caller)
     set_etag(response, advisor.version)
     response.headers["Location"] = f"/v1/advisors/{advisor.id}"
     return AdvisorPublic.model_validate(advisor)
@@ -118,7 +113,7 @@ async def update_advisor(
 ) -> AdvisorPublic:
     advisor = await service.get(session, advisor_id)
     check_if_match(if_match, advisor.version)
-    advisor = await service.update(session, advisor, body, actor=caller.subject)
+    advisor = await service.update(session, advisor, body, caller=caller)
     set_etag(response, advisor.version)
     return AdvisorPublic.model_validate(advisor)
 
@@ -135,5 +130,5 @@ async def delete_advisor(
 ) -> Response:
     advisor = await service.get(session, advisor_id)
     check_if_match(if_match, advisor.version)
-    await service.delete(session, advisor, actor=caller.subject)
+    await service.delete(session, advisor, caller=caller)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -8,13 +8,10 @@ from pydantic import Field
 
 from chassis.bulk import BulkRequest
 from chassis.pagination import Page
-from chassis.types import Date, Id, Lax, RequestModel, ResponseModel
+from chassis.types import Date, Id, Lax, Name, RequestModel, ResponseModel
+from services.advisors.fields import Code
 from services.advisors.models import AdvisorLevel, AdvisorRole, AdvisorStatus
 
-EmployeeCode = Annotated[
-    str, Field(min_length=2, max_length=40, pattern=r"^[0-9A-Z][0-9A-Z_-]{1,39}$")
-]
-Name = Annotated[str, Field(min_length=1, max_length=200)]
 Mobile = Annotated[str, Field(min_length=11, max_length=11, examples=["13800138000"])]
 Role = Annotated[AdvisorRole, Lax]
 Level = Annotated[AdvisorLevel, Lax]
@@ -22,7 +19,7 @@ Status = Annotated[AdvisorStatus, Lax]
 
 
 class AdvisorCreate(RequestModel):
-    employee_code: EmployeeCode = Field(description="The employee's code in the HR system")
+    employee_code: Code = Field(description="The employee's code in the HR system")
     name: Name
     role: Role
     region_id: Id | None = None

@@ -1,7 +1,6 @@
 """Rules and queries of advisors and their reporting line. Services flush; the request's session
 commits."""
 
-from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -11,11 +10,13 @@ from sqlmodel import col
 
 from chassis.bulk import Batch, BulkResult, upsert_by_key
 from chassis.db import serialize
-from chassis.errors import Conflict, FieldError, NotFound, ProblemError, field_error
-from chassis.outbox import emit, emit_many
-from chassis.pagination import paginate
+from chassis.errors import Conflict, FieldError, ProblemError, field_error
+from chassis.identity import Principal
+from chassis.outbox import emit_many
+from chassis.queries import apply_changes, get_or_404, no_nulls, page
 from chassis.validators import is_mobile
 from services.advisors.advisors.schemas import AdvisorCreate, AdvisorPublic, AdvisorUpdate
+from services.advisors.events import emit_record
 from services.advisors.models import (
     Advisor,
     AdvisorLevel,
@@ -29,10 +30,7 @@ _REQUIRED = ("name", "role", "level", "status")
 
 
 async def get(session: AsyncSession, advisor_id: UUID) -> Advisor:
-    advisor = await session.get(Advisor, advisor_id)
-    if advisor is None:
-        raise NotFound(f"Advisor {advisor_id} does not exist.")
-    return advisor
+    return await get_or_404(session, Advisor, advisor_id, "Advisor")
 
 
 async def list_page(
@@ -55,17 +53,11 @@ async def list_page(
         "level": level,
         "status": status,
     }
-    stmt = select(Advisor)
-    for name, value in filters.items():
-        if value is not None:
-            stmt = stmt.where(col(getattr(Advisor, name)) == value)
-    return await paginate(session, stmt, col(Advisor.id), limit=limit, cursor=cursor)
+    return await page(session, Advisor, filters, limit=limit, cursor=cursor)
 
 
 def _check_fields(changes: dict[str, Any]) -> None:
-    for name in _REQUIRED:
-        if name in changes and changes[name] is None:
-            raise field_error(f"#/{name}", "may not be null")
+    no_nulls(changes, _REQUIRED)
     mobile = changes.get("mobile")
     if mobile is not None and not is_mobile(mobile):
         raise field_error("#/mobile", "must be a mainland mobile number: 11 digits from 1")
@@ -102,7 +94,7 @@ async def _check_no_cycle(session: AsyncSession, manager: Advisor, advisor_id: U
         current = await session.get(Advisor, current.manager_id, populate_existing=True)
 
 
-async def create(session: AsyncSession, data: AdvisorCreate, *, actor: str) -> Advisor:
+async def create(session: AsyncSession, data: AdvisorCreate, *, caller: Principal) -> Advisor:
     _check_fields(data.model_dump())
     code = data.employee_code
     if await session.scalar(select(exists().where(col(Advisor.employee_code) == code))):
@@ -113,26 +105,24 @@ async def create(session: AsyncSession, data: AdvisorCreate, *, actor: str) -> A
     advisor = Advisor(**data.model_dump())
     session.add(advisor)
     await session.flush()
-    await _emit(session, "advisor.created", advisor, actor)
+    await _emit(session, "advisor.created", advisor, caller)
     return advisor
 
 
 async def update(
-    session: AsyncSession, advisor: Advisor, data: AdvisorUpdate, *, actor: str
+    session: AsyncSession, advisor: Advisor, data: AdvisorUpdate, *, caller: Principal
 ) -> Advisor:
     changes = data.model_dump(exclude_unset=True)
     _check_fields(changes)
     if "manager_id" in changes:
         await _check_manager(session, changes["manager_id"], advisor.id)
-    for name, value in changes.items():
-        setattr(advisor, name, value)
-    advisor.updated_at = datetime.now(UTC)
+    apply_changes(advisor, changes)
     await session.flush()
-    await _emit(session, "advisor.updated", advisor, actor)
+    await _emit(session, "advisor.updated", advisor, caller)
     return advisor
 
 
-async def delete(session: AsyncSession, advisor: Advisor, *, actor: str) -> None:
+async def delete(session: AsyncSession, advisor: Advisor, *, caller: Principal) -> None:
     reports = await session.scalar(
         select(func.count()).where(col(Advisor.manager_id) == advisor.id)
     )
@@ -140,14 +130,13 @@ async def delete(session: AsyncSession, advisor: Advisor, *, actor: str) -> None
         raise Conflict(
             f"Advisor {advisor.employee_code} manages {reports} advisor(s); reassign them first."
         )
-    await _emit(session, "advisor.deleted", advisor, actor)
+    await _emit(session, "advisor.deleted", advisor, caller)
     await session.delete(advisor)
     await session.flush()
 
 
-async def _emit(session: AsyncSession, type: str, advisor: Advisor, actor: str) -> None:
-    data = AdvisorPublic.model_validate(advisor).model_dump(mode="json") | {"actor": actor}
-    await emit(session, tables.outbox, type, data)
+async def _emit(session: AsyncSession, type_: str, advisor: Advisor, caller: Principal) -> None:
+    await emit_record(session, type_, AdvisorPublic.model_validate(advisor), caller)
 
 
 async def bulk_upsert(

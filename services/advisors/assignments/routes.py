@@ -1,15 +1,14 @@
-"""HTTP routes of `/v1/assignments`: an advisor's accounts over time."""
+"""HTTP routes of `/v1/assignments`: an advisor's accounts over time, and their hand-over."""
 
-from datetime import date
 from uuid import UUID
 
 from fastapi import Response, status
 
-from chassis.app import resource_router
 from chassis.db import SessionDep
 from chassis.errors import problem_responses
 from chassis.etag import check_if_match, set_etag
 from chassis.pagination import Cursor, Limit
+from chassis.types import Date
 from services.advisors.assignments import service
 from services.advisors.assignments.schemas import (
     AssignmentCreate,
@@ -18,10 +17,10 @@ from services.advisors.assignments.schemas import (
     AssignmentUpdate,
     Reassignment,
 )
-from services.advisors.common import IfMatch, Reader, Writer
+from services.advisors.deps import IfMatch, Reader, Writer, make_router
 from services.advisors.models import AccountKind
 
-router = resource_router("/v1/assignments", "assignments")
+router = make_router("/v1/assignments", "assignments")
 
 
 @router.get(
@@ -36,7 +35,7 @@ async def list_assignments(
     account_id: UUID | None = None,
     account_kind: AccountKind | None = None,
     is_main: bool | None = None,
-    active_on: date | None = None,
+    active_on: Date | None = None,
 ) -> AssignmentPage:
     rows, next_cursor = await service.list_page(
         session,
@@ -64,7 +63,7 @@ async def list_assignments(
 async def create_assignment(
     body: AssignmentCreate, session: SessionDep, caller: Writer, response: Response
 ) -> AssignmentPublic:
-    assignment = await service.create(session, body, actor=caller.subject)
+    assignment = await service.create(session, body, caller=caller)
     set_etag(response, assignment.version)
     response.headers["Location"] = f"/v1/assignments/{assignment.id}"
     return AssignmentPublic.model_validate(assignment)
@@ -102,18 +101,21 @@ async def update_assignment(
 ) -> AssignmentPublic:
     assignment = await service.get(session, assignment_id)
     check_if_match(if_match, assignment.version)
-    assignment = await service.update(session, assignment, body, actor=caller.subject)
+    assignment = await service.update(session, assignment, body, caller=caller)
     set_etag(response, assignment.version)
     return AssignmentPublic.model_validate(assignment)
 
 
 @router.post(
-    "/{assignment_id}/reassign",
+    "/{assignment_id}/transitions",
     response_model=AssignmentPublic,
-    status_code=status.HTTP_201_CREATED,
-    summary="Hand the account over to another advisor, keeping the history",
-    operation_id="assignments_reassign",
-    responses=problem_responses(404, 409, 412, 428),
+    summary="Hand the account over to another advisor (`to`), keeping the history",
+    description=(
+        "This assignment ends the day before `on`; the answer is the new advisor's assignment "
+        "of the account (its address in `Content-Location`)."
+    ),
+    operation_id="assignments_transitions_create",
+    responses=problem_responses(404, 409, 412),
 )
 async def reassign_account(
     assignment_id: UUID,
@@ -123,9 +125,7 @@ async def reassign_account(
     response: Response,
     if_match: IfMatch = None,
 ) -> AssignmentPublic:
-    old = await service.get(session, assignment_id)
-    check_if_match(if_match, old.version)
-    new = await service.reassign(session, old, body, actor=caller.subject)
+    new = await service.reassign(session, assignment_id, body, caller=caller, if_match=if_match)
     set_etag(response, new.version)
-    response.headers["Location"] = f"/v1/assignments/{new.id}"
+    response.headers["Content-Location"] = f"/v1/assignments/{new.id}"
     return AssignmentPublic.model_validate(new)

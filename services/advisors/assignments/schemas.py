@@ -1,18 +1,14 @@
-"""Request and response models for `/v1/assignments`."""
+"""Request and response models for `/v1/assignments` and an account's hand-over."""
 
 from datetime import date, datetime
-from typing import Annotated
 from uuid import UUID
 
 from pydantic import Field
 
 from chassis.pagination import Page
-from chassis.types import Date, Id, Lax, RequestModel, ResponseModel
+from chassis.types import Date, Id, PastDate, RequestModel, ResponseModel
+from services.advisors.fields import Kind, Latitude, Longitude, Note
 from services.advisors.models import AccountKind
-
-Latitude = Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)]
-Longitude = Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)]
-Kind = Annotated[AccountKind, Lax]
 
 
 class AssignmentCreate(RequestModel):
@@ -33,10 +29,14 @@ class AssignmentUpdate(RequestModel):
 
 
 class Reassignment(RequestModel):
-    advisor_id: Id = Field(description="The advisor who takes the account over")
-    from_date: Date = Field(
-        description="First day of the new advisor; the old one ends the day before"
+    """The account goes to another advisor: this assignment ends the day before `on` and a new
+    one, with the same account, role and location, opens on `on`."""
+
+    to: Id = Field(description="The advisor who takes the account over")
+    on: PastDate | None = Field(
+        default=None, description="The new advisor's first day (default today); after this start"
     )
+    reason: Note | None = None
 
 
 class AssignmentPublic(ResponseModel):

@@ -1,6 +1,6 @@
-"""Rules of assignments: one main advisor per account at a time; reassignment keeps history."""
+"""Rules of assignments: one main advisor per account at a time; a hand-over keeps history."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -9,19 +9,22 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from chassis.db import serialize
-from chassis.errors import Conflict, field_error
+from chassis.errors import Conflict, FieldError, field_error
+from chassis.identity import Principal
+from chassis.queries import apply_changes, get_or_404, must_exist, page
 from services.advisors.assignments.schemas import (
     AssignmentCreate,
     AssignmentPublic,
     AssignmentUpdate,
     Reassignment,
 )
-from services.advisors.common import apply, emit_record, fetch, must_exist, page
+from services.advisors.events import emit_record
 from services.advisors.models import AccountKind, Advisor, Assignment
+from services.advisors.transitions import check_version
 
 
-async def get(session: AsyncSession, assignment_id: UUID) -> Assignment:
-    return await fetch(session, Assignment, assignment_id, "Assignment")
+async def get(session: AsyncSession, assignment_id: UUID, *, lock: bool = False) -> Assignment:
+    return await get_or_404(session, Assignment, assignment_id, "Assignment", for_update=lock)
 
 
 async def list_page(
@@ -65,12 +68,12 @@ async def _check_one_main(
     if rival is not None:
         raise Conflict(
             f"Account {account_id} already has a main advisor from {rival.from_date} "
-            f"(assignment {rival.id}); reassign it instead.",
+            f"(assignment {rival.id}); hand it over instead.",
             field="account_id",
         )
 
 
-async def create(session: AsyncSession, data: AssignmentCreate, *, actor: str) -> Assignment:
+async def create(session: AsyncSession, data: AssignmentCreate, *, caller: Principal) -> Assignment:
     _check_dates(data.from_date, data.to_date)
     await must_exist(session, Advisor, data.advisor_id, "#/advisor_id")
     if data.is_main:
@@ -78,12 +81,12 @@ async def create(session: AsyncSession, data: AssignmentCreate, *, actor: str) -
     assignment = Assignment(**data.model_dump())
     session.add(assignment)
     await session.flush()
-    await _emit(session, "assignment.created", assignment, actor)
+    await _emit(session, "assignment.created", assignment, caller)
     return assignment
 
 
 async def update(
-    session: AsyncSession, assignment: Assignment, data: AssignmentUpdate, *, actor: str
+    session: AsyncSession, assignment: Assignment, data: AssignmentUpdate, *, caller: Principal
 ) -> Assignment:
     changes = data.model_dump(exclude_unset=True)
     end = changes.get("to_date", assignment.to_date)
@@ -92,47 +95,67 @@ async def update(
         await _check_one_main(
             session, assignment.account_id, assignment.from_date, end, skip=assignment.id
         )
-    apply(assignment, changes)
+    apply_changes(assignment, changes)
     await session.flush()
-    await _emit(session, "assignment.updated", assignment, actor)
+    await _emit(session, "assignment.updated", assignment, caller)
     return assignment
 
 
 async def reassign(
-    session: AsyncSession, old: Assignment, data: Reassignment, *, actor: str
+    session: AsyncSession,
+    assignment_id: UUID,
+    data: Reassignment,
+    *,
+    caller: Principal,
+    if_match: str | None = None,
 ) -> Assignment:
-    """End `old` the day before `from_date` and open the new advisor's assignment."""
-    if old.to_date is not None and old.to_date < data.from_date:
-        raise Conflict(f"Assignment {old.id} already ended on {old.to_date}.", field="from_date")
-    if data.from_date <= old.from_date:
-        raise field_error("#/from_date", f"must be after the current start {old.from_date}")
-    if data.advisor_id == old.advisor_id:
-        raise field_error("#/advisor_id", "is already the account's advisor")
-    await must_exist(session, Advisor, data.advisor_id, "#/advisor_id")
+    """End the assignment the day before `on` and open the new advisor's: the account's
+    assignment in its new state."""
+    old = await get(session, assignment_id, lock=True)
+    check_version(if_match, old.version)
+    if data.to == old.advisor_id:
+        raise Conflict(
+            f"Assignment {old.id} is already with advisor {data.to}.",
+            field="to",
+            errors=[FieldError("#/to", "is the account's advisor already")],
+        )
+    on = data.on or datetime.now(UTC).date()
+    if old.to_date is not None and old.to_date < on:
+        raise Conflict(
+            f"Assignment {old.id} already ended on {old.to_date}.",
+            field="on",
+            errors=[FieldError("#/on", f"is after the assignment's end {old.to_date}")],
+        )
+    if on <= old.from_date:
+        raise field_error("#/on", f"must be after the assignment's start {old.from_date}")
+    await must_exist(session, Advisor, data.to, "#/to")
     await serialize(session, f"assignments.account.{old.account_id}")
     old_end = old.to_date
-    apply(old, {"to_date": data.from_date - timedelta(days=1)})
+    apply_changes(old, {"to_date": on - timedelta(days=1)})
     await session.flush()
     new = Assignment(
-        advisor_id=data.advisor_id,
+        advisor_id=data.to,
         account_kind=AccountKind(old.account_kind),
         account_id=old.account_id,
         is_main=old.is_main,
-        from_date=data.from_date,
+        from_date=on,
         to_date=old_end,
         account_latitude=old.account_latitude,
         account_longitude=old.account_longitude,
     )
     if new.is_main:
-        await _check_one_main(session, old.account_id, data.from_date, old_end, skip=None)
+        await _check_one_main(session, old.account_id, on, old_end, skip=None)
     session.add(new)
     await session.flush()
-    await _emit(session, "assignment.updated", old, actor)
-    await _emit(session, "assignment.created", new, actor, reassigned_from=str(old.id))
+    await _emit(session, "assignment.updated", old, caller, reason=data.reason)
+    await _emit(
+        session, "assignment.created", new, caller, reassigned_from=str(old.id), reason=data.reason
+    )
     return new
 
 
 async def _emit(
-    session: AsyncSession, type_: str, assignment: Assignment, actor: str, **extra: Any
+    session: AsyncSession, type_: str, assignment: Assignment, caller: Principal, **extra: Any
 ) -> None:
-    await emit_record(session, type_, AssignmentPublic.model_validate(assignment), actor, **extra)
+    public = AssignmentPublic.model_validate(assignment)
+    await emit_record(session, type_, public, caller, **extra)

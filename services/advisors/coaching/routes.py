@@ -4,7 +4,6 @@ from uuid import UUID
 
 from fastapi import Response, status
 
-from chassis.app import resource_router
 from chassis.db import SessionDep
 from chassis.errors import problem_responses
 from chassis.etag import check_if_match, set_etag
@@ -20,10 +19,10 @@ from services.advisors.coaching.schemas import (
     CoachingPublic,
     CoachingUpdate,
 )
-from services.advisors.common import IfMatch, Reader, Writer
-from services.advisors.models import ActionStatus, CoachingAction, CoachingRole, CoachingSession
+from services.advisors.deps import IfMatch, Reader, Writer, make_router
+from services.advisors.models import ActionStatus, CoachingRole
 
-router = resource_router("/v1/coaching-sessions", "coaching-sessions")
+router = make_router("/v1/coaching-sessions", "coaching-sessions")
 
 
 @router.get(
@@ -41,9 +40,8 @@ async def list_coaching(
     advisor_id: UUID | None = None,
     role: CoachingRole | None = None,
 ) -> CoachingPage:
-    rows, next_cursor = await service.list_of(
+    rows, next_cursor = await service.list_page(
         session,
-        CoachingSession,
         limit=limit,
         cursor=cursor,
         coach_id=coach_id,
@@ -65,7 +63,7 @@ async def list_coaching(
 async def create_coaching(
     body: CoachingCreate, session: SessionDep, caller: Writer, response: Response
 ) -> CoachingPublic:
-    coaching = await service.create(session, body, actor=caller.subject)
+    coaching = await service.create(session, body, caller=caller)
     set_etag(response, coaching.version)
     response.headers["Location"] = f"/v1/coaching-sessions/{coaching.id}"
     return CoachingPublic.model_validate(coaching)
@@ -103,7 +101,7 @@ async def update_coaching(
 ) -> CoachingPublic:
     coaching = await service.get(session, coaching_id)
     check_if_match(if_match, coaching.version)
-    coaching = await service.update(session, coaching, body, actor=caller.subject)
+    coaching = await service.update(session, coaching, body, caller=caller)
     set_etag(response, coaching.version)
     return CoachingPublic.model_validate(coaching)
 
@@ -124,8 +122,8 @@ async def list_actions(
     status: ActionStatus | None = None,
 ) -> ActionPage:
     await service.get(session, coaching_id)
-    rows, next_cursor = await service.list_of(
-        session, CoachingAction, limit=limit, cursor=cursor, session_id=coaching_id, status=status
+    rows, next_cursor = await service.list_actions(
+        session, limit=limit, cursor=cursor, session_id=coaching_id, status=status
     )
     return ActionPage(items=[ActionPublic.model_validate(r) for r in rows], next_cursor=next_cursor)
 
@@ -142,7 +140,7 @@ async def add_action(
     coaching_id: UUID, body: ActionCreate, session: SessionDep, caller: Writer, response: Response
 ) -> ActionPublic:
     coaching = await service.get(session, coaching_id)
-    action = await service.add_action(session, coaching, body, actor=caller.subject)
+    action = await service.add_action(session, coaching, body, caller=caller)
     set_etag(response, action.version)
     return ActionPublic.model_validate(action)
 
@@ -165,6 +163,6 @@ async def update_action(
 ) -> ActionPublic:
     action = await service.get_action(session, coaching_id, action_id)
     check_if_match(if_match, action.version)
-    action = await service.update_action(session, action, body, actor=caller.subject)
+    action = await service.update_action(session, action, body, caller=caller)
     set_etag(response, action.version)
     return ActionPublic.model_validate(action)

@@ -7,12 +7,9 @@ from uuid import UUID
 from pydantic import Field
 
 from chassis.pagination import Page
-from chassis.types import Date, Id, Lax, RequestModel, ResponseModel
+from chassis.types import Date, Id, Lax, LongText, Name, PastDate, RequestModel, ResponseModel
+from services.advisors.fields import Short
 from services.advisors.models import ActionStatus, CoachingRole
-
-Topic = Annotated[str, Field(min_length=1, max_length=200)]
-Notes = Annotated[str, Field(min_length=1, max_length=10000)]
-Description = Annotated[str, Field(min_length=1, max_length=500)]
 
 
 class CoachingCreate(RequestModel):
@@ -21,16 +18,16 @@ class CoachingCreate(RequestModel):
     role: Annotated[CoachingRole, Lax] = Field(
         description="missionary 传教士, coach 教练员, planner 策划者 or firefighter 救火员"
     )
-    held_on: Date
-    topic: Topic
-    notes: Notes | None = None
+    held_on: PastDate
+    topic: Name
+    notes: LongText | None = None
 
 
 class CoachingUpdate(RequestModel):
     role: Annotated[CoachingRole, Lax] | None = None
-    held_on: Date | None = None
-    topic: Topic | None = None
-    notes: Notes | None = None
+    held_on: PastDate | None = None
+    topic: Name | None = None
+    notes: LongText | None = None
 
 
 class CoachingPublic(ResponseModel):
@@ -47,12 +44,12 @@ class CoachingPublic(ResponseModel):
 
 
 class ActionCreate(RequestModel):
-    description: Description
+    description: Short
     due_on: Date | None = None
 
 
 class ActionUpdate(RequestModel):
-    description: Description | None = None
+    description: Short | None = None
     due_on: Date | None = None
     status: Annotated[ActionStatus, Lax] | None = None
 

@@ -6,6 +6,8 @@ from uuid import UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from chassis.errors import Conflict, NotFound, field_error
+from chassis.identity import Principal
+from chassis.queries import apply_changes, get_or_404, must_exist, no_nulls, page
 from services.advisors.coaching.schemas import (
     ActionCreate,
     ActionPublic,
@@ -14,12 +16,12 @@ from services.advisors.coaching.schemas import (
     CoachingPublic,
     CoachingUpdate,
 )
-from services.advisors.common import apply, emit_record, fetch, must_exist, no_nulls, page
+from services.advisors.events import emit_record
 from services.advisors.models import ActionStatus, Advisor, CoachingAction, CoachingSession
 
 
 async def get(session: AsyncSession, coaching_id: UUID) -> CoachingSession:
-    return await fetch(session, CoachingSession, coaching_id, "Coaching session")
+    return await get_or_404(session, CoachingSession, coaching_id, "Coaching session")
 
 
 async def get_action(session: AsyncSession, coaching_id: UUID, action_id: UUID) -> CoachingAction:
@@ -29,13 +31,21 @@ async def get_action(session: AsyncSession, coaching_id: UUID, action_id: UUID) 
     return action
 
 
-async def list_of(
-    session: AsyncSession, model: type[Any], *, limit: int, cursor: str | None, **filters: Any
-) -> tuple[list[Any], str | None]:
-    return await page(session, model, filters, limit=limit, cursor=cursor)
+async def list_page(
+    session: AsyncSession, *, limit: int, cursor: str | None, **filters: Any
+) -> tuple[list[CoachingSession], str | None]:
+    return await page(session, CoachingSession, filters, limit=limit, cursor=cursor)
 
 
-async def create(session: AsyncSession, data: CoachingCreate, *, actor: str) -> CoachingSession:
+async def list_actions(
+    session: AsyncSession, *, limit: int, cursor: str | None, **filters: Any
+) -> tuple[list[CoachingAction], str | None]:
+    return await page(session, CoachingAction, filters, limit=limit, cursor=cursor)
+
+
+async def create(
+    session: AsyncSession, data: CoachingCreate, *, caller: Principal
+) -> CoachingSession:
     if data.coach_id == data.advisor_id:
         raise field_error("#/coach_id", "a coach coaches someone else")
     await must_exist(session, Advisor, data.coach_id, "#/coach_id")
@@ -44,46 +54,46 @@ async def create(session: AsyncSession, data: CoachingCreate, *, actor: str) -> 
     session.add(coaching)
     await session.flush()
     await emit_record(
-        session, "coaching_session.created", CoachingPublic.model_validate(coaching), actor
+        session, "coaching_session.created", CoachingPublic.model_validate(coaching), caller
     )
     return coaching
 
 
 async def update(
-    session: AsyncSession, coaching: CoachingSession, data: CoachingUpdate, *, actor: str
+    session: AsyncSession, coaching: CoachingSession, data: CoachingUpdate, *, caller: Principal
 ) -> CoachingSession:
     changes = data.model_dump(exclude_unset=True)
     no_nulls(changes, ("role", "held_on", "topic"))
-    apply(coaching, changes)
+    apply_changes(coaching, changes)
     await session.flush()
     await emit_record(
-        session, "coaching_session.updated", CoachingPublic.model_validate(coaching), actor
+        session, "coaching_session.updated", CoachingPublic.model_validate(coaching), caller
     )
     return coaching
 
 
 async def add_action(
-    session: AsyncSession, coaching: CoachingSession, data: ActionCreate, *, actor: str
+    session: AsyncSession, coaching: CoachingSession, data: ActionCreate, *, caller: Principal
 ) -> CoachingAction:
     action = CoachingAction(session_id=coaching.id, **data.model_dump())
     session.add(action)
     await session.flush()
     await emit_record(
-        session, "coaching_action.created", ActionPublic.model_validate(action), actor
+        session, "coaching_action.created", ActionPublic.model_validate(action), caller
     )
     return action
 
 
 async def update_action(
-    session: AsyncSession, action: CoachingAction, data: ActionUpdate, *, actor: str
+    session: AsyncSession, action: CoachingAction, data: ActionUpdate, *, caller: Principal
 ) -> CoachingAction:
     changes = data.model_dump(exclude_unset=True)
     no_nulls(changes, ("description", "status"))
     if action.status != ActionStatus.open:
         raise Conflict(f"The action is {action.status}; only open actions change.", field="status")
-    apply(action, changes)
+    apply_changes(action, changes)
     await session.flush()
     await emit_record(
-        session, "coaching_action.updated", ActionPublic.model_validate(action), actor
+        session, "coaching_action.updated", ActionPublic.model_validate(action), caller
     )
     return action

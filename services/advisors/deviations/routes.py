@@ -1,17 +1,14 @@
 """HTTP routes of `/v1/deviations`: result against target, cause and correction."""
 
-from typing import Annotated
 from uuid import UUID
 
-from fastapi import Query, Response, status
+from fastapi import Response, status
 
-from chassis.app import resource_router
 from chassis.db import SessionDep
 from chassis.errors import problem_responses
 from chassis.etag import check_if_match, set_etag
 from chassis.pagination import Cursor, Limit
-from chassis.types import PERIOD_RE
-from services.advisors.common import IfMatch, Reader, Writer
+from services.advisors.deps import IfMatch, Reader, Writer, make_router
 from services.advisors.deviations import service
 from services.advisors.deviations.schemas import (
     DeviationCreate,
@@ -19,9 +16,10 @@ from services.advisors.deviations.schemas import (
     DeviationPublic,
     DeviationUpdate,
 )
+from services.advisors.fields import Period
 from services.advisors.models import CorrectiveAction, DeviationStatus
 
-router = resource_router("/v1/deviations", "deviations")
+router = make_router("/v1/deviations", "deviations")
 
 
 @router.get(
@@ -33,7 +31,7 @@ async def list_deviations(
     limit: Limit = 50,
     cursor: Cursor = None,
     advisor_id: UUID | None = None,
-    period: Annotated[str | None, Query(pattern=PERIOD_RE)] = None,
+    period: Period | None = None,
     status: DeviationStatus | None = None,
     corrective_action: CorrectiveAction | None = None,
 ) -> DeviationPage:
@@ -61,7 +59,7 @@ async def list_deviations(
 async def create_deviation(
     body: DeviationCreate, session: SessionDep, caller: Writer, response: Response
 ) -> DeviationPublic:
-    deviation = await service.create(session, body, actor=caller.subject)
+    deviation = await service.create(session, body, caller=caller)
     set_etag(response, deviation.version)
     response.headers["Location"] = f"/v1/deviations/{deviation.id}"
     return DeviationPublic.model_validate(deviation)
@@ -99,6 +97,6 @@ async def update_deviation(
 ) -> DeviationPublic:
     deviation = await service.get(session, deviation_id)
     check_if_match(if_match, deviation.version)
-    deviation = await service.update(session, deviation, body, actor=caller.subject)
+    deviation = await service.update(session, deviation, body, caller=caller)
     set_etag(response, deviation.version)
     return DeviationPublic.model_validate(deviation)

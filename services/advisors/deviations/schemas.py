@@ -8,11 +8,11 @@ from uuid import UUID
 from pydantic import Field, computed_field
 
 from chassis.pagination import Page
-from chassis.types import Id, Lax, Money, MoneyOut, Period, RequestModel, ResponseModel
+from chassis.types import Id, Lax, LongText, Money, MoneyOut, RequestModel, ResponseModel
+from services.advisors.fields import Label, Period
 from services.advisors.models import CorrectiveAction, DeviationStatus
 
-Metric = Annotated[str, Field(min_length=1, max_length=100, examples=["sales_achievement"])]
-Text = Annotated[str, Field(min_length=1, max_length=10000)]
+Metric = Annotated[Label, Field(examples=["sales_achievement"])]
 Action = Annotated[CorrectiveAction, Lax]
 
 
@@ -22,16 +22,16 @@ class DeviationCreate(RequestModel):
     metric: Metric
     target: Money
     result: Money
-    cause: Text | None = None
+    cause: LongText | None = None
     corrective_action: Action | None = None
-    action_note: Text | None = None
+    action_note: LongText | None = None
 
 
 class DeviationUpdate(RequestModel):
     result: Money | None = None
-    cause: Text | None = None
+    cause: LongText | None = None
     corrective_action: Action | None = None
-    action_note: Text | None = None
+    action_note: LongText | None = None
     status: Annotated[DeviationStatus, Lax] | None = None
 
 

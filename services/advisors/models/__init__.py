@@ -11,7 +11,13 @@ from services.advisors.models.coaching import (
     CoachingSession,
 )
 from services.advisors.models.deviation import CorrectiveAction, Deviation, DeviationStatus
-from services.advisors.models.kpi import AdvisorSales, Assessment, KpiScheme
+from services.advisors.models.kpi import (
+    AdvisorSales,
+    Assessment,
+    AssessmentState,
+    Kpi,
+    KpiScheme,
+)
 from services.advisors.models.training import (
     Certification,
     Enrolment,
@@ -34,6 +40,7 @@ __all__ = [
     "AdvisorSales",
     "AdvisorStatus",
     "Assessment",
+    "AssessmentState",
     "Assignment",
     "Base",
     "Certification",
@@ -45,6 +52,7 @@ __all__ = [
     "DeviationStatus",
     "Enrolment",
     "EnrolmentStatus",
+    "Kpi",
     "KpiScheme",
     "PlanKind",
     "PlanStatus",

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
@@ -11,6 +12,22 @@ from sqlmodel import Field
 from chassis.db import UTCDateTime
 from chassis.records import VersionedRecord
 from services.advisors.models.base import Base
+
+
+class Kpi(StrEnum):
+    visit_plan_adherence = "visit_plan_adherence"  # % of planned visits made
+    report_completion = "report_completion"  # % of visits made that were reported
+    account_coverage = "account_coverage"  # % of assigned accounts with a reported visit
+    customer_facing_share = "customer_facing_share"  # % of logged hours at customers
+    sales_achievement = "sales_achievement"  # % of the sales target reached
+    new_outlets = "new_outlets"  # outlets opened (a count)
+    receivables_collected = "receivables_collected"  # % of receivables due collected
+    training_completion = "training_completion"  # % of the month's enrolments passed
+
+
+class AssessmentState(StrEnum):
+    open = "open"  # recomputed on demand
+    locked = "locked"  # its figures are final
 
 
 class KpiScheme(Base, VersionedRecord, table=True):
@@ -27,7 +44,7 @@ class KpiScheme(Base, VersionedRecord, table=True):
 
 
 class AdvisorSales(Base, VersionedRecord, table=True):
-    """Sales figures recorded per advisor and month (until the dealers' events feed them)."""
+    """Sales figures recorded per advisor and month, the source of the sales KPIs."""
 
     __tablename__ = "advisor_sales"
     __table_args__ = (UniqueConstraint("advisor_id", "period"),)

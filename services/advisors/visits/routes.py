@@ -1,29 +1,26 @@
-"""HTTP routes of `/v1/visits`: plan, check in, report or miss."""
+"""HTTP routes of `/v1/visits`: plan a visit, then check in, report or miss it."""
 
-from datetime import date
 from uuid import UUID
 
 from fastapi import Response, status
 
-from chassis.app import resource_router
 from chassis.db import SessionDep
 from chassis.errors import problem_responses
 from chassis.etag import check_if_match, set_etag
 from chassis.pagination import Cursor, Limit
-from services.advisors.common import IfMatch, Reader, Writer
+from chassis.types import Date
+from services.advisors.deps import IfMatch, Reader, Writer, make_router
 from services.advisors.models import AccountKind, VisitStatus
 from services.advisors.visits import service
 from services.advisors.visits.schemas import (
-    CheckIn,
-    Miss,
     VisitCreate,
     VisitPage,
     VisitPublic,
-    VisitReport,
+    VisitTransition,
     VisitUpdate,
 )
 
-router = resource_router("/v1/visits", "visits")
+router = make_router("/v1/visits", "visits")
 
 
 @router.get("", response_model=VisitPage, summary="List visits", operation_id="visits_list")
@@ -39,8 +36,8 @@ async def list_visits(
     status: VisitStatus | None = None,
     far_from_account: bool | None = None,
     unplanned: bool | None = None,
-    planned_from: date | None = None,
-    planned_to: date | None = None,
+    planned_from: Date | None = None,
+    planned_to: Date | None = None,
 ) -> VisitPage:
     rows, next_cursor = await service.list_page(
         session,
@@ -69,7 +66,7 @@ async def list_visits(
 async def create_visit(
     body: VisitCreate, session: SessionDep, caller: Writer, response: Response
 ) -> VisitPublic:
-    visit = await service.create(session, body, actor=caller.subject)
+    visit = await service.create(session, body, caller=caller)
     set_etag(response, visit.version)
     response.headers["Location"] = f"/v1/visits/{visit.id}"
     return VisitPublic.model_validate(visit)
@@ -105,9 +102,9 @@ async def update_visit(
     response: Response,
     if_match: IfMatch = None,
 ) -> VisitPublic:
-    visit = await service.get(session, visit_id, for_update=True)
+    visit = await service.get(session, visit_id, lock=True)
     check_if_match(if_match, visit.version)
-    visit = await service.update(session, visit, body, actor=caller.subject)
+    visit = await service.update(session, visit, body, caller=caller)
     set_etag(response, visit.version)
     return VisitPublic.model_validate(visit)
 
@@ -122,58 +119,31 @@ async def update_visit(
 async def delete_visit(
     visit_id: UUID, session: SessionDep, caller: Writer, if_match: IfMatch = None
 ) -> Response:
-    visit = await service.get(session, visit_id, for_update=True)
+    visit = await service.get(session, visit_id, lock=True)
     check_if_match(if_match, visit.version)
-    await service.delete(session, visit, actor=caller.subject)
+    await service.delete(session, visit, caller=caller)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-TRANSITION_RESPONSES = problem_responses(404, 409)
-
-
 @router.post(
-    "/{visit_id}/check-in",
+    "/{visit_id}/transitions",
     response_model=VisitPublic,
-    summary="Check in on site (flagged when over 500 m from the account)",
-    operation_id="visits_check_in",
-    responses=TRANSITION_RESPONSES,
+    summary="Move a visit: check in on site, bring the report back, or record it missed",
+    description=(
+        "planned → checked_in (located; flagged when over 500 m from the account) → reported, "
+        "or planned → missed (with the reason). `If-Match` is optional."
+    ),
+    operation_id="visits_transitions_create",
+    responses=problem_responses(404, 409, 412),
 )
-async def check_in(
-    visit_id: UUID, body: CheckIn, session: SessionDep, caller: Writer, response: Response
+async def move_visit(
+    visit_id: UUID,
+    body: VisitTransition,
+    session: SessionDep,
+    caller: Writer,
+    response: Response,
+    if_match: IfMatch = None,
 ) -> VisitPublic:
-    visit = await service.get(session, visit_id, for_update=True)
-    visit = await service.check_in(session, visit, body, actor=caller.subject)
-    set_etag(response, visit.version)
-    return VisitPublic.model_validate(visit)
-
-
-@router.post(
-    "/{visit_id}/report",
-    response_model=VisitPublic,
-    summary="Bring the report back",
-    operation_id="visits_report",
-    responses=TRANSITION_RESPONSES,
-)
-async def report_visit(
-    visit_id: UUID, body: VisitReport, session: SessionDep, caller: Writer, response: Response
-) -> VisitPublic:
-    visit = await service.get(session, visit_id, for_update=True)
-    visit = await service.report(session, visit, body, actor=caller.subject)
-    set_etag(response, visit.version)
-    return VisitPublic.model_validate(visit)
-
-
-@router.post(
-    "/{visit_id}/miss",
-    response_model=VisitPublic,
-    summary="Record a planned visit as missed, with the reason",
-    operation_id="visits_miss",
-    responses=TRANSITION_RESPONSES,
-)
-async def miss_visit(
-    visit_id: UUID, body: Miss, session: SessionDep, caller: Writer, response: Response
-) -> VisitPublic:
-    visit = await service.get(session, visit_id, for_update=True)
-    visit = await service.miss(session, visit, body, actor=caller.subject)
+    visit = await service.transition(session, visit_id, body.root, caller=caller, if_match=if_match)
     set_etag(response, visit.version)
     return VisitPublic.model_validate(visit)

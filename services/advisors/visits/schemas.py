@@ -1,18 +1,25 @@
-"""Request and response models for `/v1/visits`."""
+"""Request and response models for `/v1/visits` and their transitions."""
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 from uuid import UUID
 
 from pydantic import Field
 
 from chassis.pagination import Page
-from chassis.types import Date, Id, Lax, Money, MoneyOut, RequestModel, ResponseModel, Timestamp
-from services.advisors.assignments.schemas import Kind, Latitude, Longitude
+from chassis.types import (
+    Date,
+    Id,
+    LongText,
+    Money,
+    MoneyOut,
+    PastTimestamp,
+    RequestModel,
+    ResponseModel,
+)
+from services.advisors.fields import Kind, Latitude, Longitude, Note, Short
 from services.advisors.models import AccountKind, VisitStatus
-
-Short = Annotated[str, Field(min_length=1, max_length=500)]
-Long = Annotated[str, Field(min_length=1, max_length=10000)]
+from services.advisors.transitions import ByTarget
 
 
 class VisitCreate(RequestModel):
@@ -22,7 +29,7 @@ class VisitCreate(RequestModel):
     planned_date: Date
     action_plan_id: Id | None = None
     purpose: Short | None = Field(default=None, description="The plan (方案): why we go")
-    agenda: Long | None = Field(default=None, description="The plan: what we will do there")
+    agenda: LongText | None = Field(default=None, description="The plan: what we will do there")
     unplanned: bool = Field(default=False, description="Visited without a plan; needs a reason")
     unplanned_reason: Short | None = None
 
@@ -30,26 +37,56 @@ class VisitCreate(RequestModel):
 class VisitUpdate(RequestModel):
     planned_date: Date | None = None
     purpose: Short | None = None
-    agenda: Long | None = None
+    agenda: LongText | None = None
 
 
-class CheckIn(RequestModel):
-    checked_in_at: Timestamp
+class VisitCheckIn(RequestModel):
+    """On site: located, flagged when over 500 m from the account's known location."""
+
+    to: Literal["checked_in"]
     latitude: Latitude
     longitude: Longitude
+    at: PastTimestamp | None = Field(default=None, description="When (default now)")
+    reason: Note | None = None
 
 
 class VisitReport(RequestModel):
-    findings: Long
-    issues: Long | None = None
+    """The report brought back from a checked-in visit."""
+
+    to: Literal["reported"]
+    findings: LongText
+    issues: LongText | None = None
     orders_taken: Money | None = None
-    stock_seen: Long | None = None
-    competitor_notes: Long | None = None
-    next_steps: Long | None = None
+    stock_seen: LongText | None = None
+    competitor_notes: LongText | None = None
+    next_steps: LongText | None = None
+    at: PastTimestamp | None = Field(
+        default=None, description="When (default now); not before the check-in"
+    )
+    reason: Note | None = None
 
 
-class Miss(RequestModel):
+class VisitMiss(RequestModel):
+    """A planned visit that did not happen, and why."""
+
+    to: Literal["missed"]
     reason: Short
+
+
+class VisitBackToPlanned(RequestModel):
+    """No move leads back to `planned`: listed so that asking for it is answered 409."""
+
+    to: Literal["planned"]
+    reason: Note | None = None
+
+
+VisitTarget = Annotated[
+    VisitCheckIn | VisitReport | VisitMiss | VisitBackToPlanned, Field(discriminator="to")
+]
+
+
+class VisitTransition(ByTarget[VisitTarget]):
+    """A move of a visit: check in, report, or record it missed."""
 
 
 class VisitPublic(ResponseModel):
@@ -83,4 +120,3 @@ class VisitPublic(ResponseModel):
 
 
 VisitPage = Page[VisitPublic]
-StatusFilter = Annotated[VisitStatus, Lax]

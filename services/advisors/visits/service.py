@@ -1,6 +1,6 @@
 """Visit rules: "take a plan out, bring a report back", in order, with check-ins located."""
 
-from datetime import UTC, date, datetime
+from datetime import date
 from math import asin, cos, radians, sin, sqrt
 from typing import Any
 from uuid import UUID
@@ -9,13 +9,17 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from chassis.errors import Conflict, NotFound, field_error
-from services.advisors.common import apply, emit_record, fetch, must_exist, page
+from chassis.errors import Conflict, field_error
+from chassis.identity import Principal
+from chassis.queries import apply_changes, get_or_404, must_exist, no_nulls, page
+from services.advisors.events import emit_record
 from services.advisors.models import ActionPlan, Advisor, Assignment, Visit, VisitStatus
+from services.advisors.transitions import check_move, check_version, when
 from services.advisors.visits.schemas import (
-    CheckIn,
-    Miss,
+    VisitBackToPlanned,
+    VisitCheckIn,
     VisitCreate,
+    VisitMiss,
     VisitPublic,
     VisitReport,
     VisitUpdate,
@@ -23,6 +27,12 @@ from services.advisors.visits.schemas import (
 
 FAR_METRES = 500.0
 EARTH_RADIUS_M = 6_371_008.8
+MOVES = {
+    VisitStatus.planned: {VisitStatus.checked_in, VisitStatus.missed},
+    VisitStatus.checked_in: {VisitStatus.reported},
+    VisitStatus.reported: set(),
+    VisitStatus.missed: set(),
+}
 
 
 def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -32,14 +42,9 @@ def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * EARTH_RADIUS_M * asin(min(1.0, sqrt(a)))
 
 
-async def get(session: AsyncSession, visit_id: UUID, *, for_update: bool = False) -> Visit:
-    if not for_update:
-        return await fetch(session, Visit, visit_id, "Visit")
-    # a transition reads the status it changes: racing transitions take turns
-    visit = await session.get(Visit, visit_id, with_for_update=True, populate_existing=True)
-    if visit is None:
-        raise NotFound(f"Visit {visit_id} does not exist.")
-    return visit
+async def get(session: AsyncSession, visit_id: UUID, *, lock: bool = False) -> Visit:
+    # a change reads the status it changes: racing changes take turns on the row
+    return await get_or_404(session, Visit, visit_id, "Visit", for_update=lock)
 
 
 async def list_page(
@@ -59,7 +64,7 @@ async def list_page(
     return await page(session, Visit, filters, limit=limit, cursor=cursor, stmt=stmt)
 
 
-async def create(session: AsyncSession, data: VisitCreate, *, actor: str) -> Visit:
+async def create(session: AsyncSession, data: VisitCreate, *, caller: Principal) -> Visit:
     if data.unplanned and not data.unplanned_reason:
         raise field_error("#/unplanned_reason", "an unplanned visit needs a reason")
     if data.unplanned_reason and not data.unplanned:
@@ -72,25 +77,26 @@ async def create(session: AsyncSession, data: VisitCreate, *, actor: str) -> Vis
     visit = Visit(**data.model_dump())
     session.add(visit)
     await session.flush()
-    await _emit(session, "visit.created", visit, actor)
+    await _emit(session, "visit.created", visit, caller)
     return visit
 
 
-async def update(session: AsyncSession, visit: Visit, data: VisitUpdate, *, actor: str) -> Visit:
+async def update(
+    session: AsyncSession, visit: Visit, data: VisitUpdate, *, caller: Principal
+) -> Visit:
     changes = data.model_dump(exclude_unset=True)
-    if changes.get("planned_date", 0) is None:
-        raise field_error("#/planned_date", "may not be null")
-    _require(visit, VisitStatus.planned, "change its plan")
-    apply(visit, changes)
+    no_nulls(changes, ("planned_date",))
+    _require_planned(visit, "change its plan")
+    apply_changes(visit, changes)
     await session.flush()
-    await _emit(session, "visit.updated", visit, actor)
+    await _emit(session, "visit.updated", visit, caller)
     return visit
 
 
-def _require(visit: Visit, status: VisitStatus, doing: str) -> None:
-    if visit.status != status:
+def _require_planned(visit: Visit, doing: str) -> None:
+    if visit.status != VisitStatus.planned:
         raise Conflict(
-            f"Visit {visit.id} is {visit.status}; only a {status} visit can {doing}.",
+            f"Visit {visit.id} is {visit.status}; only a planned visit can {doing}.",
             field="status",
         )
 
@@ -104,25 +110,50 @@ def _require_plan(visit: Visit) -> None:
         )
 
 
-async def check_in(session: AsyncSession, visit: Visit, data: CheckIn, *, actor: str) -> Visit:
-    _require(visit, VisitStatus.planned, "check in")
-    _require_plan(visit)
+Transition = VisitCheckIn | VisitReport | VisitMiss | VisitBackToPlanned
+
+
+async def transition(
+    session: AsyncSession,
+    visit_id: UUID,
+    data: Transition,
+    *,
+    caller: Principal,
+    if_match: str | None = None,
+) -> Visit:
+    """One move under the visit's row lock: of racing moves, the later ones see the first."""
+    visit = await get(session, visit_id, lock=True)
+    check_version(if_match, visit.version)
+    check_move(f"Visit {visit.id}", visit.status, data.to, MOVES)
+    if isinstance(data, VisitCheckIn):
+        _require_plan(visit)
+        await _check_in(session, visit, data)
+    elif isinstance(data, VisitReport):
+        _require_plan(visit)
+        report = data.model_dump(exclude={"to", "at", "reason"})
+        reported_at = when(data.at, visit.checked_in_at)
+        apply_changes(visit, report | {"status": VisitStatus.reported, "reported_at": reported_at})
+    elif isinstance(data, VisitMiss):
+        apply_changes(visit, {"status": VisitStatus.missed, "missed_reason": data.reason})
+    await session.flush()
+    await _emit(session, f"visit.{visit.status}", visit, caller, reason=data.reason)
+    return visit
+
+
+async def _check_in(session: AsyncSession, visit: Visit, data: VisitCheckIn) -> None:
     known = await _account_location(session, visit.account_id)
     distance = haversine_m(*known, data.latitude, data.longitude) if known else None
-    apply(
+    apply_changes(
         visit,
         {
             "status": VisitStatus.checked_in,
-            "checked_in_at": data.checked_in_at.astimezone(UTC),
+            "checked_in_at": when(data.at, None),
             "latitude": data.latitude,
             "longitude": data.longitude,
             "distance_m": None if distance is None else round(distance, 1),
             "far_from_account": distance is not None and distance > FAR_METRES,
         },
     )
-    await session.flush()
-    await _emit(session, "visit.checked_in", visit, actor)
-    return visit
 
 
 async def _account_location(session: AsyncSession, account_id: UUID) -> tuple[float, float] | None:
@@ -144,33 +175,14 @@ async def _account_location(session: AsyncSession, account_id: UUID) -> tuple[fl
     return (row[0], row[1])
 
 
-async def report(session: AsyncSession, visit: Visit, data: VisitReport, *, actor: str) -> Visit:
-    _require_plan(visit)
-    _require(visit, VisitStatus.checked_in, "be reported")
-    changes = data.model_dump() | {
-        "status": VisitStatus.reported,
-        "reported_at": datetime.now(UTC),
-    }
-    apply(visit, changes)
-    await session.flush()
-    await _emit(session, "visit.reported", visit, actor)
-    return visit
-
-
-async def miss(session: AsyncSession, visit: Visit, data: Miss, *, actor: str) -> Visit:
-    _require(visit, VisitStatus.planned, "be missed")
-    apply(visit, {"status": VisitStatus.missed, "missed_reason": data.reason})
-    await session.flush()
-    await _emit(session, "visit.missed", visit, actor)
-    return visit
-
-
-async def delete(session: AsyncSession, visit: Visit, *, actor: str) -> None:
-    _require(visit, VisitStatus.planned, "be deleted")
-    await _emit(session, "visit.deleted", visit, actor)
+async def delete(session: AsyncSession, visit: Visit, *, caller: Principal) -> None:
+    _require_planned(visit, "be deleted")
+    await _emit(session, "visit.deleted", visit, caller)
     await session.delete(visit)
     await session.flush()
 
 
-async def _emit(session: AsyncSession, type_: str, visit: Visit, actor: str) -> None:
-    await emit_record(session, type_, VisitPublic.model_validate(visit), actor)
+async def _emit(
+    session: AsyncSession, type_: str, visit: Visit, caller: Principal, **extra: Any
+) -> None:
+    await emit_record(session, type_, VisitPublic.model_validate(visit), caller, **extra)

@@ -1,18 +1,16 @@
 """HTTP routes of `/v1/work-logs` (工作写实) and the time-allocation report."""
 
-from datetime import datetime
-from typing import Annotated
 from uuid import UUID
 
-from fastapi import Query, Response, status
+from fastapi import Response, status
 
-from chassis.app import resource_router
 from chassis.db import SessionDep
 from chassis.errors import problem_responses
 from chassis.etag import check_if_match, set_etag
 from chassis.pagination import Cursor, Limit
-from chassis.types import PERIOD_RE
-from services.advisors.common import IfMatch, Reader, Writer, aware
+from chassis.types import Timestamp
+from services.advisors.deps import IfMatch, Reader, Writer, make_router
+from services.advisors.fields import Period
 from services.advisors.models import ActivityType
 from services.advisors.work_logs import service
 from services.advisors.work_logs.schemas import (
@@ -23,8 +21,7 @@ from services.advisors.work_logs.schemas import (
     WorkLogUpdate,
 )
 
-router = resource_router("/v1/work-logs", "work-logs")
-PeriodQuery = Annotated[str, Query(pattern=PERIOD_RE, description="A month as YYYY-MM")]
+router = make_router("/v1/work-logs", "work-logs")
 
 
 @router.get(
@@ -38,15 +35,15 @@ async def list_work_logs(
     advisor_id: UUID | None = None,
     activity_type: ActivityType | None = None,
     visit_id: UUID | None = None,
-    started_from: datetime | None = None,
-    started_before: datetime | None = None,
+    started_from: Timestamp | None = None,
+    started_before: Timestamp | None = None,
 ) -> WorkLogPage:
     rows, next_cursor = await service.list_page(
         session,
         limit=limit,
         cursor=cursor,
-        started_from=aware(started_from, "started_from"),
-        started_before=aware(started_before, "started_before"),
+        started_from=started_from,
+        started_before=started_before,
         advisor_id=advisor_id,
         activity_type=activity_type,
         visit_id=visit_id,
@@ -64,7 +61,7 @@ async def list_work_logs(
     responses=problem_responses(404),
 )
 async def time_allocation(
-    session: SessionDep, _: Reader, advisor_id: UUID, period: PeriodQuery
+    session: SessionDep, _: Reader, advisor_id: UUID, period: Period
 ) -> TimeAllocation:
     return await service.allocation(session, advisor_id, period)
 
@@ -80,7 +77,7 @@ async def time_allocation(
 async def create_work_log(
     body: WorkLogCreate, session: SessionDep, caller: Writer, response: Response
 ) -> WorkLogPublic:
-    log = await service.create(session, body, actor=caller.subject)
+    log = await service.create(session, body, caller=caller)
     set_etag(response, log.version)
     response.headers["Location"] = f"/v1/work-logs/{log.id}"
     return WorkLogPublic.model_validate(log)
@@ -118,7 +115,7 @@ async def update_work_log(
 ) -> WorkLogPublic:
     log = await service.get(session, work_log_id)
     check_if_match(if_match, log.version)
-    log = await service.update(session, log, body, actor=caller.subject)
+    log = await service.update(session, log, body, caller=caller)
     set_etag(response, log.version)
     return WorkLogPublic.model_validate(log)
 
@@ -135,5 +132,5 @@ async def delete_work_log(
 ) -> Response:
     log = await service.get(session, work_log_id)
     check_if_match(if_match, log.version)
-    await service.delete(session, log, actor=caller.subject)
+    await service.delete(session, log, caller=caller)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

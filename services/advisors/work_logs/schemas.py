@@ -7,18 +7,18 @@ from uuid import UUID
 from pydantic import Field
 
 from chassis.pagination import Page
-from chassis.types import Id, Lax, RequestModel, ResponseModel, Timestamp
+from chassis.types import Id, Lax, PastTimestamp, RequestModel, ResponseModel
+from services.advisors.fields import Note
 from services.advisors.models import ActivityType
 
 Activity = Annotated[ActivityType, Lax]
-Note = Annotated[str, Field(min_length=1, max_length=1000)]
 
 
 class WorkLogCreate(RequestModel):
     advisor_id: Id
     activity_type: Activity
-    started_at: Timestamp
-    ended_at: Timestamp
+    started_at: PastTimestamp
+    ended_at: PastTimestamp
     account_id: Id | None = None
     visit_id: Id | None = None
     note: Note | None = None
@@ -26,8 +26,8 @@ class WorkLogCreate(RequestModel):
 
 class WorkLogUpdate(RequestModel):
     activity_type: Activity | None = None
-    started_at: Timestamp | None = None
-    ended_at: Timestamp | None = None
+    started_at: PastTimestamp | None = None
+    ended_at: PastTimestamp | None = None
     account_id: Id | None = None
     visit_id: Id | None = None
     note: Note | None = None

@@ -10,7 +10,9 @@ from sqlmodel import col
 
 from chassis.db import serialize
 from chassis.errors import Conflict, field_error
-from services.advisors.common import apply, emit_record, fetch, must_exist, no_nulls, page
+from chassis.identity import Principal
+from chassis.queries import apply_changes, get_or_404, must_exist, no_nulls, page
+from services.advisors.events import emit_record
 from services.advisors.models import CUSTOMER_FACING, ActivityType, Advisor, Visit, WorkLog
 from services.advisors.periods import month_instants, seconds_between
 from services.advisors.work_logs.schemas import (
@@ -25,7 +27,7 @@ MAX_SPAN = timedelta(hours=24)
 
 
 async def get(session: AsyncSession, work_log_id: UUID) -> WorkLog:
-    return await fetch(session, WorkLog, work_log_id, "Work log")
+    return await get_or_404(session, WorkLog, work_log_id, "Work log")
 
 
 async def list_page(
@@ -81,7 +83,7 @@ async def _check_refs(session: AsyncSession, advisor_id: UUID, visit_id: UUID | 
         raise field_error("#/visit_id", "is another advisor's visit")
 
 
-async def create(session: AsyncSession, data: WorkLogCreate, *, actor: str) -> WorkLog:
+async def create(session: AsyncSession, data: WorkLogCreate, *, caller: Principal) -> WorkLog:
     _check_span(data.started_at, data.ended_at)
     await must_exist(session, Advisor, data.advisor_id, "#/advisor_id")
     await _check_refs(session, data.advisor_id, data.visit_id)
@@ -89,44 +91,54 @@ async def create(session: AsyncSession, data: WorkLogCreate, *, actor: str) -> W
     log = WorkLog(**data.model_dump())
     session.add(log)
     await session.flush()
-    await _emit(session, "work_log.created", log, actor)
+    await _emit(session, "work_log.created", log, caller)
     return log
 
 
 async def update(
-    session: AsyncSession, log: WorkLog, data: WorkLogUpdate, *, actor: str
+    session: AsyncSession, log: WorkLog, data: WorkLogUpdate, *, caller: Principal
 ) -> WorkLog:
     changes = data.model_dump(exclude_unset=True)
     no_nulls(changes, ("activity_type", "started_at", "ended_at"))
     _check_span(changes.get("started_at", log.started_at), changes.get("ended_at", log.ended_at))
     if "visit_id" in changes:
         await _check_refs(session, log.advisor_id, changes["visit_id"])
-    apply(log, changes)
+    apply_changes(log, changes)
     if "started_at" in changes or "ended_at" in changes:
         await _check_no_overlap(session, log, skip=log.id)
     await session.flush()
-    await _emit(session, "work_log.updated", log, actor)
+    await _emit(session, "work_log.updated", log, caller)
     return log
 
 
-async def delete(session: AsyncSession, log: WorkLog, *, actor: str) -> None:
-    await _emit(session, "work_log.deleted", log, actor)
+async def delete(session: AsyncSession, log: WorkLog, *, caller: Principal) -> None:
+    await _emit(session, "work_log.deleted", log, caller)
     await session.delete(log)
     await session.flush()
 
 
+def logged_in(period: str) -> list[Any]:
+    """Entries that start in the month (UTC) and end after they start, at most a day after the
+    month: an entry the rules would refuse (stored by other means) can't break a report."""
+    start, end = month_instants(period)
+    return [
+        col(WorkLog.started_at) >= start,
+        col(WorkLog.started_at) < end,
+        col(WorkLog.ended_at) > col(WorkLog.started_at),
+        col(WorkLog.ended_at) <= end + MAX_SPAN,
+    ]
+
+
 async def allocation(session: AsyncSession, advisor_id: UUID, period: str) -> TimeAllocation:
     """Hours and share per activity type of the entries that start in the month (UTC)."""
-    await fetch(session, Advisor, advisor_id, "Advisor")
-    start, end = month_instants(period)
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    seconds = func.sum(seconds_between(dialect, col(WorkLog.started_at), col(WorkLog.ended_at)))
+    await get_or_404(session, Advisor, advisor_id, "Advisor")
+    seconds = func.sum(seconds_between(session, col(WorkLog.started_at), col(WorkLog.ended_at)))
     rows = await session.execute(
         select(col(WorkLog.activity_type), seconds)
         .where(
             col(WorkLog.advisor_id) == advisor_id,
-            col(WorkLog.started_at) >= start,
-            col(WorkLog.started_at) < end,
+            col(WorkLog.activity_type).in_(list(ActivityType)),
+            *logged_in(period),
         )
         .group_by(col(WorkLog.activity_type))
     )
@@ -154,5 +166,5 @@ def _share(part: float, total: float) -> float:
     return round(100 * part / total, 2) if total else 0.0
 
 
-async def _emit(session: AsyncSession, type_: str, log: WorkLog, actor: str) -> None:
-    await emit_record(session, type_, WorkLogPublic.model_validate(log), actor)
+async def _emit(session: AsyncSession, type_: str, log: WorkLog, caller: Principal) -> None:
+    await emit_record(session, type_, WorkLogPublic.model_validate(log), caller)

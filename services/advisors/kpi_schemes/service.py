@@ -8,8 +8,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from chassis.errors import Conflict, field_error
-from services.advisors.common import apply, emit_record, fetch, no_nulls, page
-from services.advisors.kpis.schemas import (
+from chassis.identity import Principal
+from chassis.queries import apply_changes, get_or_404, no_nulls, page
+from services.advisors.events import emit_record
+from services.advisors.kpi_schemes.schemas import (
     GradeBands,
     KpiRule,
     SchemeCreate,
@@ -20,7 +22,7 @@ from services.advisors.models import KpiScheme
 
 
 async def get(session: AsyncSession, scheme_id: UUID) -> KpiScheme:
-    return await fetch(session, KpiScheme, scheme_id, "KPI scheme")
+    return await get_or_404(session, KpiScheme, scheme_id, "KPI scheme")
 
 
 async def list_page(
@@ -53,7 +55,7 @@ def _columns(data: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in data.items() if v is not None}
 
 
-async def create(session: AsyncSession, data: SchemeCreate, *, actor: str) -> KpiScheme:
+async def create(session: AsyncSession, data: SchemeCreate, *, caller: Principal) -> KpiScheme:
     check_kpis(data.kpis)
     check_grades(data.grade_bands)
     if await session.scalar(select(exists().where(col(KpiScheme.code) == data.code))):
@@ -68,12 +70,12 @@ async def create(session: AsyncSession, data: SchemeCreate, *, actor: str) -> Kp
     )
     session.add(scheme)
     await session.flush()
-    await _emit(session, "kpi_scheme.created", scheme, actor)
+    await _emit(session, "kpi_scheme.created", scheme, caller)
     return scheme
 
 
 async def update(
-    session: AsyncSession, scheme: KpiScheme, data: SchemeUpdate, *, actor: str
+    session: AsyncSession, scheme: KpiScheme, data: SchemeUpdate, *, caller: Principal
 ) -> KpiScheme:
     changes = data.model_dump(exclude_unset=True, mode="json")
     no_nulls(changes, tuple(changes))
@@ -84,11 +86,11 @@ async def update(
         check_grades(data.grade_bands)
     if data.base_amount is not None:
         changes["base_amount"] = data.base_amount
-    apply(scheme, changes)
+    apply_changes(scheme, changes)
     await session.flush()
-    await _emit(session, "kpi_scheme.updated", scheme, actor)
+    await _emit(session, "kpi_scheme.updated", scheme, caller)
     return scheme
 
 
-async def _emit(session: AsyncSession, type_: str, scheme: KpiScheme, actor: str) -> None:
-    await emit_record(session, type_, SchemePublic.model_validate(scheme), actor)
+async def _emit(session: AsyncSession, type_: str, scheme: KpiScheme, caller: Principal) -> None:
+    await emit_record(session, type_, SchemePublic.model_validate(scheme), caller)

@@ -6,30 +6,42 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from chassis.db import new_id, serialize
 from chassis.errors import Conflict
+from chassis.identity import Principal
 from chassis.outbox import emit_many
-from services.advisors.common import apply, emit_record, fetch, must_exist, page
-from services.advisors.kpis.measures import measure
-from services.advisors.kpis.schemas import (
+from chassis.queries import apply_changes, chunks, dialect_insert, get_or_404, must_exist, page
+from services.advisors.assessments.measures import measure
+from services.advisors.assessments.schemas import (
     AssessmentCreate,
     AssessmentPublic,
     AssessmentRun,
+    AssessmentTransition,
     Leaderboard,
     LeaderboardEntry,
     RunResult,
 )
-from services.advisors.kpis.scoring import assess
-from services.advisors.models import Advisor, AdvisorStatus, Assessment, KpiScheme, metadata, tables
+from services.advisors.assessments.scoring import assess
+from services.advisors.events import emit_record
+from services.advisors.models import (
+    Advisor,
+    AdvisorStatus,
+    Assessment,
+    AssessmentState,
+    KpiScheme,
+    metadata,
+    tables,
+)
+from services.advisors.transitions import check_move, check_version
+
+MOVES = {AssessmentState.open: {AssessmentState.locked}, AssessmentState.locked: set()}
 
 
-async def get(session: AsyncSession, assessment_id: UUID) -> Assessment:
-    return await fetch(session, Assessment, assessment_id, "Assessment")
+async def get(session: AsyncSession, assessment_id: UUID, *, lock: bool = False) -> Assessment:
+    return await get_or_404(session, Assessment, assessment_id, "Assessment", for_update=lock)
 
 
 async def list_page(
@@ -64,7 +76,7 @@ async def _figures(
     return figures
 
 
-async def create(session: AsyncSession, data: AssessmentCreate, *, actor: str) -> Assessment:
+async def create(session: AsyncSession, data: AssessmentCreate, *, caller: Principal) -> Assessment:
     await must_exist(session, Advisor, data.advisor_id, "#/advisor_id")
     scheme = await must_exist(session, KpiScheme, data.scheme_id, "#/scheme_id")
     await serialize(session, f"assessments.{data.scheme_id}.{data.period}")
@@ -85,25 +97,38 @@ async def create(session: AsyncSession, data: AssessmentCreate, *, actor: str) -
     assessment = Assessment(**data.model_dump(), **figures)
     session.add(assessment)
     await session.flush()
-    await _emit(session, "assessment.created", assessment, actor)
+    await _emit(session, "assessment.created", assessment, caller)
     return assessment
 
 
-async def recompute(session: AsyncSession, assessment: Assessment, *, actor: str) -> Assessment:
+async def recompute(
+    session: AsyncSession, assessment: Assessment, *, caller: Principal
+) -> Assessment:
     _require_open(assessment)
-    scheme = await fetch(session, KpiScheme, assessment.scheme_id, "KPI scheme")
+    scheme = await get_or_404(session, KpiScheme, assessment.scheme_id, "KPI scheme")
     figures = await _figures(session, scheme, assessment.period, [assessment.advisor_id])
-    apply(assessment, figures[assessment.advisor_id])
+    apply_changes(assessment, figures[assessment.advisor_id])
     await session.flush()
-    await _emit(session, "assessment.recomputed", assessment, actor)
+    await _emit(session, "assessment.recomputed", assessment, caller)
     return assessment
 
 
-async def lock(session: AsyncSession, assessment: Assessment, *, actor: str) -> Assessment:
-    _require_open(assessment)
-    apply(assessment, {"locked": True})
+async def transition(
+    session: AsyncSession,
+    assessment_id: UUID,
+    data: AssessmentTransition,
+    *,
+    caller: Principal,
+    if_match: str | None = None,
+) -> Assessment:
+    """Lock an assessment: its figures are final, runs and recomputes leave it alone."""
+    assessment = await get(session, assessment_id, lock=True)
+    check_version(if_match, assessment.version)
+    current = AssessmentState.locked if assessment.locked else AssessmentState.open
+    check_move(f"Assessment {assessment.id}", current, data.to, MOVES)
+    apply_changes(assessment, {"locked": True})
     await session.flush()
-    await _emit(session, "assessment.locked", assessment, actor)
+    await _emit(session, "assessment.locked", assessment, caller, reason=data.reason)
     return assessment
 
 
@@ -112,7 +137,7 @@ def _require_open(assessment: Assessment) -> None:
         raise Conflict(f"Assessment {assessment.id} is locked.", field="locked")
 
 
-async def run(session: AsyncSession, data: AssessmentRun, *, actor: str) -> RunResult:
+async def run(session: AsyncSession, data: AssessmentRun, *, caller: Principal) -> RunResult:
     """Assess every active advisor (of a region) in a few set-based statements: new assessments
     are inserted, open ones recomputed, locked ones left alone."""
     scheme = await must_exist(session, KpiScheme, data.scheme_id, "#/scheme_id")
@@ -156,7 +181,7 @@ async def run(session: AsyncSession, data: AssessmentRun, *, actor: str) -> RunR
     await emit_many(
         session,
         tables.outbox,
-        [("assessment.computed", _event(row, actor), ()) for row in rows],
+        [("assessment.computed", _event(row, caller), ()) for row in rows],
     )
     return RunResult(
         created=created, recomputed=len(open_) - created, locked=len(advisors) - len(open_)
@@ -167,11 +192,9 @@ async def _upsert(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
     table = metadata.tables["assessments"]
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
     changing = ("kpis", "score", "grade", "incentive", "computed_at", "updated_at")
-    for chunk in range(0, len(rows), 500):
-        stmt = insert(table).values(rows[chunk : chunk + 500])
+    for chunk in chunks(rows, 500):
+        stmt = dialect_insert(session, table).values(list(chunk))
         await session.execute(
             stmt.on_conflict_do_update(
                 index_elements=[table.c.advisor_id, table.c.scheme_id, table.c.period],
@@ -181,7 +204,7 @@ async def _upsert(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
         )
 
 
-def _event(row: dict[str, Any], actor: str) -> dict[str, Any]:
+def _event(row: dict[str, Any], caller: Principal) -> dict[str, Any]:
     return {
         "id": str(row["id"]),
         "advisor_id": str(row["advisor_id"]),
@@ -190,7 +213,7 @@ def _event(row: dict[str, Any], actor: str) -> dict[str, Any]:
         "score": str(row["score"]),
         "grade": row["grade"],
         "incentive": str(row["incentive"]),
-        "actor": actor,
+        "actor": caller.subject,
     }
 
 
@@ -232,5 +255,12 @@ async def leaderboard(
     return Leaderboard(period=period, region_id=region_id, scheme_id=scheme_id, items=items)
 
 
-async def _emit(session: AsyncSession, type_: str, assessment: Assessment, actor: str) -> None:
-    await emit_record(session, type_, AssessmentPublic.model_validate(assessment), actor)
+async def _emit(
+    session: AsyncSession,
+    type_: str,
+    assessment: Assessment,
+    caller: Principal,
+    **extra: Any,
+) -> None:
+    public = AssessmentPublic.model_validate(assessment)
+    await emit_record(session, type_, public, caller, **extra)

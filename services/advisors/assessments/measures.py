@@ -11,7 +11,7 @@ from sqlalchemy import and_, case, distinct, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from services.advisors.kpis.scoring import dec, round2
+from services.advisors.assessments.scoring import dec, round2
 from services.advisors.models import (
     CUSTOMER_FACING,
     AdvisorSales,
@@ -22,7 +22,8 @@ from services.advisors.models import (
     VisitStatus,
     WorkLog,
 )
-from services.advisors.periods import month_bounds, month_instants, seconds_between
+from services.advisors.periods import month_bounds, seconds_between
+from services.advisors.work_logs.service import logged_in
 
 Values = dict[UUID, dict[str, Decimal | None]]
 MADE = (VisitStatus.checked_in, VisitStatus.reported)
@@ -117,9 +118,7 @@ async def _coverage(
 async def _time(
     session: AsyncSession, period: str, advisors: Collection[UUID] | None, out: Values
 ) -> None:
-    start, end = month_instants(period)
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    span = seconds_between(dialect, col(WorkLog.started_at), col(WorkLog.ended_at))
+    span = seconds_between(session, col(WorkLog.started_at), col(WorkLog.ended_at))
     facing = col(WorkLog.activity_type).in_(CUSTOMER_FACING)
     rows = await session.execute(
         select(
@@ -127,11 +126,7 @@ async def _time(
             func.sum(span),
             func.sum(case((facing, span), else_=0)),
         )
-        .where(
-            col(WorkLog.started_at) >= start,
-            col(WorkLog.started_at) < end,
-            *_within(col(WorkLog.advisor_id), advisors),
-        )
+        .where(*logged_in(period), *_within(col(WorkLog.advisor_id), advisors))
         .group_by(col(WorkLog.advisor_id))
     )
     for advisor_id, total, at_customers in rows.all():
