@@ -78,7 +78,7 @@ async def create_advisor(
 async def bulk_upsert_advisors(
     body: AdvisorBulk, session: SessionDep, caller: Writer
 ) -> BulkResult:
-    return await service.bulk_upsert(session, body.items, actor=caller.subject)
+    return await service.bulk_upsert(session, body.items, caller=caller)
 
 
 @router.get(

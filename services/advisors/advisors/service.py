@@ -140,7 +140,7 @@ async def _emit(session: AsyncSession, type_: str, advisor: Advisor, caller: Pri
 
 
 async def bulk_upsert(
-    session: AsyncSession, raw: list[dict[str, Any]], *, actor: str
+    session: AsyncSession, raw: list[dict[str, Any]], *, caller: Principal
 ) -> BulkResult:
     """Upsert by employee code in a few set-based statements; each item stands or falls alone."""
     batch = Batch(raw, AdvisorCreate)
@@ -175,7 +175,7 @@ async def bulk_upsert(
         events = [
             (
                 f"advisor.{'created' if s == 'created' else 'updated'}",
-                AdvisorPublic.model_validate(a).model_dump(mode="json") | {"actor": actor},
+                AdvisorPublic.model_validate(a).model_dump(mode="json") | {"actor": caller.subject},
                 (),
             )
             for a, (s, _) in zip(_in_order(list(fresh), written), written, strict=True)

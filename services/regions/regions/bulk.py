@@ -10,6 +10,7 @@ from sqlmodel import col
 from chassis.bulk import Batch, BulkResult, Status, upsert_by_key, written_events
 from chassis.db import serialize
 from chassis.errors import FieldError, ProblemError
+from chassis.identity import Principal
 from chassis.outbox import emit_many
 from chassis.validators import gb2260_level, gb2260_parent
 from services.regions.models import Region, RegionKind, RegionLevel, tables
@@ -26,7 +27,9 @@ ORDER = [
 ]
 
 
-async def upsert(session: AsyncSession, raw: list[dict[str, Any]], *, actor: str) -> BulkResult:
+async def upsert(
+    session: AsyncSession, raw: list[dict[str, Any]], *, caller: Principal
+) -> BulkResult:
     batch = Batch(raw, RegionBulkItem)
     batch.first_by_key("code")
     await serialize(session, TREE_LOCK)
@@ -56,7 +59,12 @@ async def upsert(session: AsyncSession, raw: list[dict[str, Any]], *, actor: str
             written[index] = (status, id_)
             known[row["code"]] = by_id[id_] = Region(id=id_, **row)
     events = await written_events(
-        session, REGIONS, RegionPublic, list(written.values()), prefix="region", actor=actor
+        session,
+        REGIONS,
+        RegionPublic,
+        list(written.values()),
+        prefix="region",
+        actor=caller.subject,
     )
     await emit_many(session, tables.outbox, events)
     return batch.result(written)

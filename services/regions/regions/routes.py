@@ -86,7 +86,7 @@ async def create_region(
 async def bulk_upsert_regions(
     body: BulkRequest[RegionBulkItem], session: SessionDep, caller: Writer
 ) -> BulkResult:
-    return await bulk.upsert(session, body.items, actor=caller.subject)
+    return await bulk.upsert(session, body.items, caller=caller)
 
 
 @router.get(
