@@ -1,6 +1,8 @@
 """Demo data loaded once by `make run`, through the gateway like any client would. Each service
 has its own loader; they run in the order their references need."""
 
+import sys
+
 import httpx
 
 from scripts.demo_advisors import load_advisors
@@ -19,3 +21,7 @@ def load_demo(gateway_url: str) -> None:
         advisors = load_advisors(client, regions)
         dealers = load_dealers(client, regions, advisors)
         load_orders(client, load_stock(client, dealers))
+
+
+if __name__ == "__main__":  # `python -m scripts.demo <gateway URL>`: load (or top up) the demo
+    load_demo(sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000")

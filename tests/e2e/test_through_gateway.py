@@ -1,37 +1,12 @@
 """End to end: the real processes (uvicorn on free ports), driven only through the gateway."""
 
-import asyncio
-from collections.abc import Iterator
-
 import httpx
 import pytest
 
 from scripts.demo import demo_uscc
-from scripts.stack import SERVICES, Stack, free_port
-from tests.harness import Databases
+from scripts.stack import Stack
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture(scope="module")
-def stack(backend: str, databases: Databases) -> Iterator[Stack]:
-    urls = {
-        name: asyncio.run(databases.url(name, backend, "e2e")) for name in (*SERVICES, "gateway")
-    }
-    ports = {name: free_port() for name in ("gateway", *SERVICES)}
-    stack = Stack(urls, ports=ports, extra_env={"GATEWAY_DEV_AUTH": "true"}, quiet=True)
-    stack.start_all()
-    try:
-        stack.wait_ready()
-        yield stack
-    finally:
-        stack.stop_all()
-
-
-@pytest.fixture
-def gw(stack: Stack) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=stack.gateway_url, timeout=10) as client:
-        yield client
 
 
 def test_region_and_dealer_round_trip(gw: httpx.Client) -> None:
