@@ -15,6 +15,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 from prometheus_client import CollectorRegistry, start_http_server
 
+from chassis.consumer import SourceError
 from chassis.consumers import Consumers, build_consumers
 from chassis.db import Database
 from chassis.migrations import alembic_config, upgrade
@@ -77,6 +78,9 @@ def main(
         except ValueError as exc:  # a feed not configured, no key to sign with
             print(f"{args.command}: {exc}", file=sys.stderr)
             return 2
+        except SourceError as exc:  # what is applied stays applied; run it again
+            print(f"{args.command}: {exc}", file=sys.stderr)
+            return 1
     return 0
 
 

@@ -279,12 +279,13 @@ class FeedConsumer:
 
     # --- following ------------------------------------------------------------------------
 
-    async def catch_up(self) -> int:
-        """Apply pages until the feed has nothing more (without waiting); the events applied."""
+    async def catch_up(self, settle: float = 0) -> int:
+        """Apply pages until the feed has nothing more, waiting `settle` seconds at most for
+        events that have committed but are not served yet; the events applied."""
         total = 0
         while True:
             before = self.position
-            total += await self.step(wait=0)
+            total += await self.step(wait=settle)
             if self.position is not None and self.position == before:
                 return total
 

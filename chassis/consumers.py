@@ -19,6 +19,7 @@ from chassis.settings import BaseServiceSettings
 
 log = logging.getLogger("chassis.consumers")
 STOP_GRACE = 5.0  # seconds the consumers get to finish the page they are applying
+REBUILD_SETTLE = 1.0  # a rebuild's last read waits this long for events about to be served
 
 
 @dataclass
@@ -64,7 +65,7 @@ class Consumers:
         applied = {}
         for consumer in self.consumers:
             await consumer.reset()
-            applied[consumer.feed] = await consumer.catch_up()
+            applied[consumer.feed] = await consumer.catch_up(settle=REBUILD_SETTLE)
         return applied
 
     async def close(self) -> None:

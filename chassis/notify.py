@@ -1,17 +1,19 @@
-"""Wake-ups for long-polling feeds: writers notify in their own transaction (PostgreSQL delivers
-on commit); each process keeps one LISTEN connection, reconnecting when lost, and wakes the
-requests waiting for new events."""
+"""Wake-ups for long-polling feeds on PostgreSQL: each process keeps one connection that LISTENs
+(reconnecting when lost) and wakes the requests waiting for new events; a process that commits
+events NOTIFYs on it right after the commit."""
 
 import asyncio
 import contextlib
 import logging
 import random
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import asyncpg
-from sqlalchemy import func, literal
+from sqlalchemy import event
 from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from chassis.db import is_sqlite
 
@@ -25,12 +27,7 @@ IDLE_RECHECK = 5.0  # a waiter re-reads at least this often, whatever it heard
 SQLITE_POLL = 0.1  # no notifications on SQLite: re-read this often
 UNHEARD_POLL = 0.25  # while the listening connection is down
 SETTLE_FIRST, SETTLE_MAX = 0.02, 0.5
-
-
-def notify_call(channel: str) -> Any:
-    """`pg_notify(channel, '')` as a SQL expression: sent when the transaction commits, and
-    several in one transaction are delivered once."""
-    return func.pg_notify(literal(channel), literal(""))
+_PENDING = "chassis.notify.pending"
 
 
 def pg_dsn(url: str) -> str:
@@ -53,6 +50,10 @@ class FeedNotifier:
         self._changed = asyncio.Event()
         self._listening = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._conn: asyncpg.Connection | None = None
+        self._lock = asyncio.Lock()  # one statement at a time on the connection
+        self._announcer: asyncio.Task[None] | None = None
+        self._more = False
 
     @property
     def listening(self) -> bool:
@@ -84,7 +85,33 @@ class FeedNotifier:
                 await asyncio.wait_for(changed.wait(), within)
         return self.generation != since
 
+    def announce(self) -> None:
+        """Events committed: wake this process's waiters now and NOTIFY every other listener,
+        one NOTIFY at a time (commits meanwhile share the next one). Sent after the writer's
+        commit rather than inside its transaction: a NOTIFY in a transaction takes a lock that
+        serialises the commits of every notifying transaction in the cluster."""
+        self.wake()
+        self._more = True
+        if self._announcer is None or self._announcer.done():
+            self._announcer = asyncio.get_running_loop().create_task(self._announce())
+
+    async def _announce(self) -> None:
+        while self._more:
+            self._more = False
+            if not await self.ready(within=2.0):
+                return  # readers elsewhere re-read within IDLE_RECHECK
+            try:
+                async with self._lock:
+                    if self._conn is not None:
+                        await self._conn.execute("SELECT pg_notify($1, '')", self.channel)
+            except Exception as exc:  # a lost connection: the listener reconnects
+                log.warning("notifying %s failed: %r", self.channel, exc)
+                return
+
     async def close(self) -> None:
+        if self._announcer is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(asyncio.shield(self._announcer), 2)
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -108,19 +135,24 @@ class FeedNotifier:
             await asyncio.sleep(_jitter(delay))
 
     async def _listen(self) -> None:
-        conn = await asyncpg.connect(self.dsn, timeout=10)
+        # A NOTIFY needs no durable commit: losing one in a crash only delays a reader.
+        settings = {"synchronous_commit": "off", "application_name": f"listen:{self.channel}"}
+        conn = await asyncpg.connect(self.dsn, timeout=10, server_settings=settings)
         lost = asyncio.Event()
         conn.add_termination_listener(lambda _conn: lost.set())
         try:
             await conn.add_listener(self.channel, self._heard)
+            self._conn = conn
             self._listening.set()
             self.wake()  # events may have committed while nobody listened
             while not lost.is_set():
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(lost.wait(), PING_EVERY)
                 if not lost.is_set():
-                    await conn.execute("SELECT 1", timeout=10)
+                    async with self._lock:
+                        await conn.execute("SELECT 1", timeout=10)
         finally:
+            self._conn = None
             self._listening.clear()
             conn.terminate()
 
@@ -128,9 +160,41 @@ class FeedNotifier:
         self.wake()
 
 
+_NOTIFIERS: dict[tuple[str, str], FeedNotifier] = {}
+
+
 def feed_notifier(database_url: str, channel: str) -> FeedNotifier | None:
-    """The notifier for a service's database: none on SQLite (waiters poll)."""
-    return None if is_sqlite(database_url) else FeedNotifier(pg_dsn(database_url), channel)
+    """The process's notifier for a database's channel: none on SQLite (waiters poll)."""
+    if is_sqlite(database_url):
+        return None
+    key = (pg_dsn(database_url), channel)
+    if key not in _NOTIFIERS:
+        _NOTIFIERS[key] = FeedNotifier(*key)
+    return _NOTIFIERS[key]
+
+
+def announce_on_commit(session: AsyncSession, channel: str) -> None:
+    """Have the listeners of `channel` told once the session's transaction commits."""
+    sync = session.sync_session
+    if _PENDING in sync.info:
+        return
+    bind = sync.get_bind()
+    if bind.dialect.name == "postgresql":
+        url = bind.engine.url.render_as_string(hide_password=False)
+        sync.info[_PENDING] = feed_notifier(url, channel)
+
+
+@event.listens_for(Session, "after_commit")
+def _committed(session: Session) -> None:
+    notifier = session.info.pop(_PENDING, None)
+    if notifier is not None:
+        with contextlib.suppress(RuntimeError):  # no running loop: nobody here to wake
+            notifier.announce()
+
+
+@event.listens_for(Session, "after_rollback")
+def _rolled_back(session: Session) -> None:
+    session.info.pop(_PENDING, None)
 
 
 Poll = tuple[T, bool, bool]  # the answer, whether it has news, whether news is settling

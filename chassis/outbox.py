@@ -15,7 +15,7 @@ from chassis.db import Database, new_id
 from chassis.errors import field_error, problem_responses
 from chassis.identity import Principal, _ScopeGuard, current_principal
 from chassis.jsonutil import dumps, loads
-from chassis.notify import Poll, long_poll, notify_call
+from chassis.notify import Poll, announce_on_commit, long_poll
 
 _PG_TXID = func.pg_current_xact_id().cast(Text).cast(BigInteger)
 _PG_XMIN = func.pg_snapshot_xmin(func.pg_current_snapshot()).cast(Text).cast(BigInteger)
@@ -33,26 +33,25 @@ async def emit(
     event_id = new_id()
     pg = session.bind is not None and session.bind.dialect.name == "postgresql"
     dealers = sorted(str(d) for d in dealer_ids) or None
-    stmt = insert(outbox).values(
-        event_id=event_id,
-        type=type,
-        occurred_at=datetime.now(UTC),
-        data=data,
-        dealer_ids=dealers,
-        txid=_PG_TXID if pg else None,
+    await session.execute(
+        insert(outbox).values(
+            event_id=event_id,
+            type=type,
+            occurred_at=datetime.now(UTC),
+            data=data,
+            dealer_ids=dealers,
+            txid=_PG_TXID if pg else None,
+        )
     )
-    if pg:  # wakes the feed's long-polling readers on commit, in the same round trip
-        stmt = stmt.returning(notify_call(outbox.name))
-    await session.execute(stmt)
+    announce_on_commit(session, outbox.name)
     return event_id
 
 
 _EMIT_MANY_PG = text(
-    "WITH written AS (INSERT INTO outbox_events (event_id, type, occurred_at, data, dealer_ids, "
-    "txid) SELECT e, t, :now, d, di, pg_current_xact_id()::text::bigint "
+    "INSERT INTO outbox_events (event_id, type, occurred_at, data, dealer_ids, txid) "
+    "SELECT e, t, :now, d, di, pg_current_xact_id()::text::bigint "
     "FROM unnest(CAST(:e AS uuid[]), CAST(:t AS varchar[]), CAST(:d AS json[]), "
-    "CAST(:di AS json[])) AS u(e, t, d, di)) "
-    "SELECT pg_notify('outbox_events', '')"
+    "CAST(:di AS json[])) AS u(e, t, d, di)"
 )
 
 
@@ -75,6 +74,7 @@ async def emit_many(
             "di": [None if d is None else dumps(d).decode() for d in dealers],
         }
         await session.execute(_EMIT_MANY_PG, params)
+        announce_on_commit(session, outbox.name)
         return
     rows = [
         {

@@ -27,6 +27,7 @@ from tests.chassis.following import (
     following,
     pair,
     publish,
+    published,
     sets,
 )
 
@@ -125,6 +126,7 @@ async def test_rebuild_replays_from_the_start(
 ) -> None:
     source, sink = pair
     await publish(source, sets(0, 6, keys=2))
+    await published(source, 6)
     settings = sink_settings(sink, served_source)
     assert await replay(SPEC, settings, []) == 0
     first = await sink.items()

@@ -1,6 +1,6 @@
 """Long-polling the feed: with `wait=` the answer comes as soon as an event commits (PostgreSQL:
-LISTEN/NOTIFY, also through a lost listening connection; SQLite: re-reading), or empty when the
-time is up; the page says how many events remain after it."""
+LISTEN/NOTIFY, the writer notifying after its commit, also through a lost listening connection;
+SQLite: re-reading), or empty when the time is up; the page says how many events remain."""
 
 import asyncio
 import time
@@ -9,7 +9,7 @@ import httpx
 import pytest
 from sqlalchemy import text
 
-from chassis.notify import IDLE_RECHECK
+from chassis.notify import IDLE_RECHECK, FeedNotifier
 from chassis.outbox import REMAINING_CAP, emit, emit_many
 from tests.harness import feed
 
@@ -141,7 +141,7 @@ async def test_the_listener_reconnects_when_its_connection_is_lost(
         killed = await conn.scalar(
             text(
                 "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                "WHERE datname = current_database() AND query LIKE 'LISTEN%'"
+                "WHERE datname = current_database() AND application_name = 'listen:outbox_events'"
             )
         )
     assert killed == 1
@@ -149,9 +149,38 @@ async def test_the_listener_reconnects_when_its_connection_is_lost(
     while notifier.listening and time.monotonic() < deadline:  # noqa: ASYNC110
         await asyncio.sleep(0.01)
     assert await notifier.ready(within=10)  # back, after a short backoff
+    heard = notifier.generation
+    async with app.state.db.engine.connect() as conn:  # another process's notification
+        await conn.execute(text("SELECT pg_notify('outbox_events', '')"))
+        await conn.commit()
+    assert await notifier.wait(heard, 3)
     waiting = asyncio.create_task(_timed_get(probe, wait=10))
     await asyncio.sleep(0.3)
     await probe.post("/v1/probes", json={"value": 3})
     elapsed, page = await waiting
     assert [e["data"]["value"] for e in page["items"]] == [3]
     assert elapsed < IDLE_RECHECK - 1
+
+
+async def test_a_commit_wakes_the_listeners_of_other_processes(
+    probe: httpx.AsyncClient, backend: str
+) -> None:
+    """The writing process NOTIFYs after its commit; a listener elsewhere (another replica
+    serving the feed) hears it. A rolled-back write announces nothing."""
+    if backend != "postgres":
+        pytest.skip("SQLite has no notifications")
+    app = probe.app  # type: ignore[attr-defined]
+    elsewhere = FeedNotifier(app.state.feed_notifier.dsn, app.state.tables.outbox.name)
+    try:
+        assert await elsewhere.ready(within=5)
+        heard = elsewhere.generation
+        async with app.state.db.session() as session:
+            await emit(session, app.state.tables.outbox, "undone", {})
+            await session.rollback()
+        assert not await elsewhere.wait(heard, 0.5)
+        async with app.state.db.session() as session:
+            await emit(session, app.state.tables.outbox, "done", {})
+            await session.commit()
+        assert await elsewhere.wait(heard, 3)
+    finally:
+        await elsewhere.close()
