@@ -11,7 +11,7 @@ from typing import TypeVar
 
 import asyncpg
 from sqlalchemy import event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
@@ -187,6 +187,8 @@ def announce_on_commit(session: AsyncSession, channel: str) -> None:
 @event.listens_for(Session, "after_commit")
 def _committed(session: Session) -> None:
     notifier = session.info.pop(_PENDING, None)
+    if isinstance(session.bind, Connection) and session.bind.in_transaction():
+        return  # the session joined an outer transaction: nothing is committed yet
     if notifier is not None:
         with contextlib.suppress(RuntimeError):  # no running loop: nobody here to wake
             notifier.announce()
