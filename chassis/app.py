@@ -12,13 +12,16 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 
 from chassis.auth import IdentityMiddleware
+from chassis.consumer import ConsumerSpec
+from chassis.consumers import app_consumers
 from chassis.db import Database
 from chassis.errors import Problem, install_problem_handlers, no_nul_in_query, problem_responses
 from chassis.health import health_router
 from chassis.idempotency import IdempotencyMiddleware
-from chassis.identity import TokenVerifier
+from chassis.notify import feed_notifier
 from chassis.observability import Metrics, ObservabilityMiddleware, configure_logging
 from chassis.outbox import feed_router
+from chassis.peers import service_verifier
 from chassis.settings import BaseServiceSettings
 from chassis.tables import ChassisTables
 
@@ -34,6 +37,7 @@ class ServiceSpec:
     routers: Sequence[APIRouter]
     tables: ChassisTables
     migrations: Path
+    consumers: Sequence[ConsumerSpec] = ()  # the other services' feeds this one follows
 
 
 class _OrjsonRequest(Request):
@@ -78,7 +82,18 @@ def build_app(spec: ServiceSpec, settings: BaseServiceSettings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> Any:
+        consumers = app_consumers(
+            app.state,
+            spec.consumers,
+            service=spec.name,
+            settings=settings,
+            cursors=spec.tables.cursors,
+        )
+        consumers.start()
         yield
+        await consumers.stop()
+        if app.state.feed_notifier is not None:
+            await app.state.feed_notifier.close()
         await app.state.db.dispose()
 
     app = FastAPI(
@@ -95,6 +110,7 @@ def build_app(spec: ServiceSpec, settings: BaseServiceSettings) -> FastAPI:
     app.state.settings = settings
     app.state.metrics = Metrics(spec.name)
     app.state.tables = spec.tables
+    app.state.feed_notifier = feed_notifier(settings.database_url, spec.tables.outbox.name)
     install_problem_handlers(app)
     app.include_router(health_router(spec.migrations))
     for router in spec.routers:
@@ -109,7 +125,8 @@ def build_app(spec: ServiceSpec, settings: BaseServiceSettings) -> FastAPI:
         IdempotencyMiddleware, db=lambda: app.state.db, table=spec.tables.idempotency
     )
     app.add_middleware(
-        IdentityMiddleware, verifier=TokenVerifier(settings.identity_public_key, spec.name)
+        IdentityMiddleware,
+        verifier=service_verifier(settings.identity_public_key, spec.name, settings.peers),
     )
     app.add_middleware(
         ObservabilityMiddleware, metrics=app.state.metrics, access_log=settings.access_log

@@ -1,20 +1,21 @@
 """Domain events: `emit` writes to the outbox in the request's transaction; the feed serves them
-in commit-safe order."""
+in commit-safe order and, asked to wait, answers as soon as one commits."""
 
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Request
-from pydantic import BaseModel
-from sqlalchemy import BigInteger, Table, Text, func, insert, literal, select, text, tuple_
+from fastapi import APIRouter, Query, Request, Security
+from pydantic import BaseModel, Field
+from sqlalchemy import BigInteger, Select, Table, Text, func, insert, literal, select, text, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from chassis.db import SessionDep, new_id
+from chassis.db import Database, new_id
 from chassis.errors import field_error, problem_responses
-from chassis.identity import Principal, require_scopes
+from chassis.identity import Principal, _ScopeGuard, current_principal
 from chassis.jsonutil import dumps, loads
+from chassis.notify import Poll, announce_on_commit, long_poll
 
 _PG_TXID = func.pg_current_xact_id().cast(Text).cast(BigInteger)
 _PG_XMIN = func.pg_snapshot_xmin(func.pg_current_snapshot()).cast(Text).cast(BigInteger)
@@ -42,6 +43,7 @@ async def emit(
             txid=_PG_TXID if pg else None,
         )
     )
+    announce_on_commit(session, outbox.name)
     return event_id
 
 
@@ -72,6 +74,7 @@ async def emit_many(
             "di": [None if d is None else dumps(d).decode() for d in dealers],
         }
         await session.execute(_EMIT_MANY_PG, params)
+        announce_on_commit(session, outbox.name)
         return
     rows = [
         {
@@ -95,12 +98,23 @@ class Event(BaseModel):
     dealer_ids: list[UUID] | None = None
 
 
+REMAINING_CAP = 10_000
+MAX_WAIT = 30
+
+
 class EventFeed(BaseModel):
     items: list[Event]
     next_after: str
+    remaining: int = Field(
+        description=f"Events after this page, counted up to {REMAINING_CAP:,}: 0 when the page "
+        "is not full. For a partner it counts other dealers' events too, which it is not served.",
+    )
 
 
-def _parse_position(after: str | None) -> tuple[int, int]:
+Position = tuple[int, int]
+
+
+def _parse_position(after: str | None) -> Position:
     if not after:
         return (0, 0)
     txid, _, seq = after.partition(".")
@@ -117,6 +131,30 @@ def _position(txid: int | None, seq: int) -> str:
     return f"{txid or 0}.{seq}"
 
 
+def _is_pg(session: AsyncSession) -> bool:
+    return session.bind is not None and session.bind.dialect.name == "postgresql"
+
+
+def _after(
+    stmt: Select[Any],
+    outbox: Table,
+    position: Position,
+    types: list[str] | None,
+    *,
+    pg: bool,
+    settled: bool = True,
+) -> Select[Any]:
+    """Rows after `position` in feed order: on PostgreSQL only transactions older than every
+    running one (`settled`), so that a late commit can never be skipped, or else the others."""
+    c = outbox.c
+    if pg:
+        stmt = stmt.where(tuple_(c.txid, c.id) > tuple_(literal(position[0]), literal(position[1])))
+        stmt = stmt.where(c.txid < _PG_XMIN if settled else c.txid >= _PG_XMIN)
+    else:  # SQLite serialises writers: id order is commit order
+        stmt = stmt.where(c.id > position[1])
+    return stmt.where(c.type.in_(types)) if types else stmt
+
+
 async def read_feed(
     session: AsyncSession,
     outbox: Table,
@@ -126,19 +164,11 @@ async def read_feed(
     types: list[str] | None,
     principal: Principal,
 ) -> EventFeed:
-    txid, seq = _parse_position(after)
+    position = _parse_position(after)
     c = outbox.c
-    pg = session.bind is not None and session.bind.dialect.name == "postgresql"
-    stmt = select(outbox)
-    if pg:
-        # Only transactions older than every running one: a late commit can never be skipped.
-        stmt = stmt.where(tuple_(c.txid, c.id) > tuple_(literal(txid), literal(seq)))
-        stmt = stmt.where(c.txid < _PG_XMIN).order_by(c.txid, c.id)
-    else:
-        # SQLite serialises writers: id order is commit order.
-        stmt = stmt.where(c.id > seq).order_by(c.id)
-    if types:
-        stmt = stmt.where(c.type.in_(types))
+    pg = _is_pg(session)
+    order = (c.txid, c.id) if pg else (c.id,)
+    stmt = _after(select(outbox), outbox, position, types, pg=pg).order_by(*order)
     rows = (await session.execute(stmt.limit(limit))).mappings().all()
     items = [
         Event(
@@ -152,8 +182,25 @@ async def read_feed(
         for r in rows
         if _visible(principal, r["dealer_ids"])
     ]
-    last = _position(rows[-1]["txid"], rows[-1]["id"]) if rows else _position(txid, seq)
-    return EventFeed(items=items, next_after=last)
+    if not rows:
+        return EventFeed(items=[], next_after=_position(*position), remaining=0)
+    last = (rows[-1]["txid"] or 0, rows[-1]["id"])
+    remaining = 0
+    if len(rows) == limit:  # counted only then: a reader behind wants to know by how much
+        ids = _after(select(c.id), outbox, last, types, pg=pg).limit(REMAINING_CAP)
+        remaining = await session.scalar(select(func.count()).select_from(ids.subquery())) or 0
+    return EventFeed(items=items, next_after=_position(*last), remaining=remaining)
+
+
+async def _settling(
+    session: AsyncSession, outbox: Table, position: Position, types: list[str] | None
+) -> bool:
+    """Whether events after `position` have committed but are held back behind an older
+    running transaction (PostgreSQL only)."""
+    if not _is_pg(session):
+        return False
+    stmt = _after(select(outbox.c.id), outbox, position, types, pg=True, settled=False)
+    return await session.scalar(stmt.limit(1)) is not None
 
 
 def _visible(principal: Principal, dealer_ids: list[str] | None) -> bool:
@@ -162,27 +209,68 @@ def _visible(principal: Principal, dealer_ids: list[str] | None) -> bool:
     return bool(dealer_ids) and any(UUID(d) in principal.dealer_ids for d in dealer_ids or ())
 
 
+class _FeedReaders(_ScopeGuard):
+    """The feed's scope, or the narrower `<service>:events` that grants reading this feed and
+    nothing else (what a peer service is given to follow it)."""
+
+    def __init__(self, scope: str, feed_scope: str) -> None:
+        super().__init__((scope,))
+        self.feed_scope = feed_scope
+
+    async def __call__(self, request: Request) -> Principal:
+        principal = current_principal(request)
+        if self.feed_scope in principal.scopes:
+            return principal
+        return await super().__call__(request)
+
+
+def feed_scope(service: str) -> str:
+    """The scope that grants reading a service's feed and nothing else."""
+    return f"{service}:events"
+
+
+WAIT_DESCRIPTION = (
+    "Seconds to wait when nothing is after `after`: the answer comes as soon as an event "
+    "commits, or empty when the time is up. 0 answers at once."
+)
+
+
 def feed_router(*, path: str, outbox: Table, scope: str, tag: str) -> APIRouter:
     """`GET /v1/<service-singular>-events`: the service's event feed."""
     router = APIRouter(tags=[tag], responses=problem_responses(401, 403, 422))
-    Caller = Annotated[Principal, require_scopes(scope)]
+    readers = _FeedReaders(scope, feed_scope(tag))
+    Caller = Annotated[Principal, Security(readers, scopes=[scope])]
 
     @router.get(
         path,
         response_model=EventFeed,
         summary="Read the event feed after a position",
+        description=f"Needs `{scope}`, or `{feed_scope(tag)}`, which allows this feed alone.",
         operation_id=f"{tag}_events_list",
     )
     async def list_events(
         request: Request,
-        session: SessionDep,
         principal: Caller,
         after: Annotated[str | None, Query(max_length=64, pattern=r"^[0-9]+\.[0-9]+$")] = None,
         limit: Annotated[int, Query(ge=1, le=500)] = 100,
         type: Annotated[list[str] | None, Query()] = None,
+        wait: Annotated[
+            float, Query(ge=0, le=MAX_WAIT, allow_inf_nan=False, description=WAIT_DESCRIPTION)
+        ] = 0,
     ) -> EventFeed:
-        return await read_feed(
-            session, outbox, after=after, limit=limit, types=type, principal=principal
-        )
+        position = _parse_position(after)
+        db: Database = request.app.state.db
+
+        async def read() -> Poll[EventFeed]:
+            # a session per read: none is held while waiting (on SQLite it would block writers)
+            async with db.session(read_only=True) as session:
+                page = await read_feed(
+                    session, outbox, after=after, limit=limit, types=type, principal=principal
+                )
+                if page.next_after != _position(*position):
+                    return page, True, False
+                return page, False, wait > 0 and await _settling(session, outbox, position, type)
+
+        return await long_poll(read, wait, getattr(request.app.state, "feed_notifier", None))
 
     return router

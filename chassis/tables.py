@@ -1,4 +1,5 @@
-"""Tables the chassis adds to every service's own metadata: the outbox and idempotency keys."""
+"""Tables the chassis adds to every service's own metadata: the outbox, idempotency keys and the
+positions of the feeds the service follows."""
 
 from dataclasses import dataclass
 
@@ -24,6 +25,7 @@ BigId = BigInteger().with_variant(Integer(), "sqlite")
 class ChassisTables:
     outbox: Table
     idempotency: Table
+    cursors: Table
 
 
 def add_chassis_tables(metadata: MetaData) -> ChassisTables:
@@ -51,4 +53,14 @@ def add_chassis_tables(metadata: MetaData) -> ChassisTables:
         Column("body", LargeBinary, nullable=True),
         Column("created_at", UTCDateTime(), nullable=False),
     )
-    return ChassisTables(outbox=outbox, idempotency=idempotency)
+    cursors = Table(
+        "consumer_cursors",
+        metadata,
+        # the followed feed's name; its position moves in the transaction that applies events
+        Column("feed", String(100), primary_key=True),
+        Column("position", String(64), nullable=False),
+        Column("applied", BigInteger, nullable=False),
+        Column("last_event_at", UTCDateTime(), nullable=True),
+        Column("updated_at", UTCDateTime(), nullable=False),
+    )
+    return ChassisTables(outbox=outbox, idempotency=idempotency, cursors=cursors)

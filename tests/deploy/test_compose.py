@@ -232,6 +232,64 @@ def test_services_share_the_gateways_key_pair(name: str) -> None:
     assert public["name"].replace("PUBLIC", "") == private["name"].replace("PRIVATE", "")
 
 
+# --- compose: how the services prove who they are to each other ------------------------------
+
+
+def peers(name: str) -> dict[str, Any]:
+    """The peers a service admits, as compose gives them (variables stand for placeholders)."""
+    found: dict[str, Any] = json.loads(environment(name).get(f"{env_prefix(name)}PEERS", "{}"))
+    return found
+
+
+def peer_urls(name: str) -> dict[str, str]:
+    found: dict[str, str] = json.loads(environment(name).get(f"{env_prefix(name)}PEER_URLS", "{}"))
+    return found
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_each_service_signs_with_its_own_private_key(name: str) -> None:
+    var = VARIABLE.fullmatch(environment(name)[f"{env_prefix(name)}SERVICE_PRIVATE_KEY"])
+    assert var and var["name"] == f"ARS_{name.upper()}_SERVICE_PRIVATE_KEY" and var["op"] == ":?"
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_peers_are_trusted_with_their_own_public_key_and_only_to_read_the_feed(name: str) -> None:
+    raw = environment(name)[f"{env_prefix(name)}PEERS"]
+    admitted = peers(name)
+    assert admitted, f"{name} admits no peer"
+    for peer, grant in admitted.items():
+        assert peer in SERVICES and peer != name
+        assert set(grant) == {"public_key", "scopes"}
+        assert grant["scopes"] == [f"{name}:events"], "a peer may read the feed and nothing else"
+        key = VARIABLE.fullmatch(grant["public_key"])
+        assert key and key["op"] == ":?", "a peer's key comes from a required variable"
+        assert key["name"] == f"ARS_{peer.upper()}_SERVICE_PUBLIC_KEY"
+        # it is the public half of the key the peer signs with
+        private = environment(peer)[f"{env_prefix(peer)}SERVICE_PRIVATE_KEY"]
+        assert key["name"].replace("PUBLIC", "PRIVATE") in private
+    parsed = json.loads(interpolate(raw))  # still JSON once compose has put the keys in
+    assert set(parsed) == set(admitted)
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_every_feed_a_service_follows_is_reachable_and_granted(name: str) -> None:
+    for source, url in peer_urls(name).items():
+        assert source in SERVICES and source != name
+        assert url == f"http://{source}:{PORTS[source]}"
+        assert peers(source).get(name, {}).get("scopes") == [f"{source}:events"], (
+            f"{source} does not let {name} read its feed"
+        )
+
+
+def test_every_required_variable_is_explained_in_the_header() -> None:
+    header = (ROOT / "docker-compose.yml").read_text().split("\nname:", 1)[0]
+    text = json.dumps(compose())
+    required = {m["name"] for m in VARIABLE.finditer(text) if m["op"] == ":?"}
+    assert {"ARS_DEALERS_SERVICE_PUBLIC_KEY", "ARS_REGIONS_SERVICE_PRIVATE_KEY"} <= required
+    for var in required:
+        assert var in header, f"{var} is not explained at the top of docker-compose.yml"
+
+
 # --- compose: databases ---------------------------------------------------------------------
 
 
