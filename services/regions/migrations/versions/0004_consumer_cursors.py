@@ -4,7 +4,7 @@ Where each feed this service follows stands: the position after the last applied
 the same transaction that applies the events, and how many were applied.
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0003
 Create Date: 2026-12-02 02:11:37.797939
 
 """
@@ -19,7 +19,7 @@ import chassis.db  # noqa: F401
 
 # revision identifiers, used by Alembic.
 revision: str = '0004'
-down_revision: Union[str, Sequence[str], None] = '0002'
+down_revision: Union[str, Sequence[str], None] = '0003'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
