@@ -19,6 +19,8 @@ COUNTIES = [
 SALES = [("SW", "西南大区", None), ("SW-CD", "成都片区", "SW")]
 COMPETITORS = [("HR", "华润雪花"), ("TSINGTAO", "青岛啤酒"), ("BUD", "百威")]
 MONTHS = [f"2026-{m:02d}" for m in range(1, 13)]
+# Surveys record what was counted: none is dated after the last full month of the demo year.
+SURVEYED = MONTHS[:11]
 COUNTY_SALES = {"510104": 120_000, "510105": 90_000, "510703": 60_000}
 
 
@@ -68,8 +70,8 @@ def _once(client: httpx.Client, path: str, body: dict[str, Any], key: str) -> di
 
 
 def _surveys(client: httpx.Client, ids: dict[str, str], competitors: dict[str, str]) -> None:
-    for i, month in enumerate(MONTHS):
-        ours = 18 + i  # our share climbs month by month: 18 % → 29 %
+    for i, month in enumerate(SURVEYED):
+        ours = 18 + i  # our share climbs month by month: 18 % → 28 %
         lines = [
             {
                 "competitor_id": competitors["HR"],
@@ -107,7 +109,7 @@ def _surveys(client: httpx.Client, ids: dict[str, str], competitors: dict[str, s
     for code, covered in [("510105", 120), ("510703", 80)]:
         body = {
             "region_id": ids[code],
-            "surveyed_on": "2026-12-15",
+            "surveyed_on": "2026-11-15",
             "population": 950_000 if code == "510105" else 700_000,
             "households": 330_000,
             "capacity_amount": "2000000",
@@ -125,7 +127,7 @@ def _surveys(client: httpx.Client, ids: dict[str, str], competitors: dict[str, s
                 }
             ],
         }
-        _once(client, "/v1/market-surveys", body, f"survey-{code}-2026-12")
+        _once(client, "/v1/market-surveys", body, f"survey-{code}-2026-11")
 
 
 def _key_markets(client: httpx.Client, ids: dict[str, str]) -> None:
