@@ -145,8 +145,8 @@ def _advance(client: httpx.Client, dealer_id: str, stage: str) -> None:
     current = client.get(f"/v1/dealers/{dealer_id}").json()["lifecycle_stage"]
     for step in STAGES[STAGES.index(current) + 1 : STAGES.index(stage) + 1]:
         r = client.post(
-            f"/v1/dealers/{dealer_id}/lifecycle-transitions",
-            json={"to_stage": step, "reason": "演示数据"},
+            f"/v1/dealers/{dealer_id}/transitions",
+            json={"to": step, "reason": "演示数据"},
         )
         r.raise_for_status()
 

@@ -53,7 +53,7 @@ class _Loader:
         order = r.json()
         if r.headers.get("idempotent-replayed") != "true":
             for status, at in moves:
-                move = {"status": status} | ({"at": at} if at else {})
+                move = {"to": status} | ({"at": at} if at else {})
                 step = self.client.post(f"/v1/orders/{order['id']}/transitions", json=move)
                 if step.status_code == 409 and "credit" in step.json():
                     break  # over the credit limit: it stays where it is, as it would for real

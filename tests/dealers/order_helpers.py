@@ -5,9 +5,7 @@ from typing import Any
 
 import httpx
 
-from tests.dealers.helpers import create, feed
-from tests.dealers.test_outlets import make_outlet
-from tests.dealers.test_products import make as make_product
+from tests.dealers.helpers import create, feed, make_outlet, make_product
 
 _keys = count()
 
@@ -45,9 +43,7 @@ async def place(
 async def move(
     client: httpx.AsyncClient, order: dict[str, Any], status: str, **extra: Any
 ) -> httpx.Response:
-    return await client.post(
-        f"/v1/orders/{order['id']}/transitions", json={"status": status} | extra
-    )
+    return await client.post(f"/v1/orders/{order['id']}/transitions", json={"to": status} | extra)
 
 
 async def moved(client: httpx.AsyncClient, order: dict[str, Any], *statuses: str) -> dict[str, Any]:

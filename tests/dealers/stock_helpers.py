@@ -4,9 +4,7 @@ from typing import Any
 
 import httpx
 
-from tests.dealers.helpers import create
-from tests.dealers.test_outlets import make_outlet
-from tests.dealers.test_products import make as make_product
+from tests.dealers.helpers import create, make_outlet, make_product
 
 STOCK = "/v1/stock-reports/bulk"
 SELL_OUT = "/v1/sell-out-reports/bulk"

@@ -12,11 +12,11 @@ from tests.dealers.helpers import (
     MIANYANG,
     assert_problem,
     create,
+    make_outlet,
     partner,
     pointers,
     unknown_id,
 )
-from tests.dealers.test_outlets import make_outlet
 
 PATH = "/v1/conflicts"
 

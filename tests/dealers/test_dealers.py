@@ -8,7 +8,6 @@ import httpx
 import pytest
 
 from chassis.testing import auth_headers
-from scripts.demo import demo_uscc
 from tests.dealers.helpers import (
     ADVISOR,
     MIANYANG,
@@ -17,9 +16,11 @@ from tests.dealers.helpers import (
     count,
     create,
     listed,
+    make_outlet,
     pointers,
     unknown_id,
     url,
+    uscc,
 )
 from tests.harness import feed
 
@@ -131,6 +132,32 @@ async def test_delete_needs_the_current_etag(dealers: httpx.AsyncClient) -> None
     assert r.status_code == 204 and r.content == b""
     assert_problem(await dealers.get(url(dealer)), 404)
     assert await count(dealers) == 0
+
+
+async def test_a_referenced_dealer_is_kept_and_the_problem_says_by_what(
+    dealers: httpx.AsyncClient,
+) -> None:
+    dealer = await create(dealers, 1)
+    for n in range(2):
+        await make_outlet(dealers, n, dealer)
+    activity = {
+        "dealer_id": dealer["id"],
+        "flow": "capital",
+        "activity_type": "cost_control",
+        "activity_on": "2026-10-12",
+        "description": "成本控制",
+    }
+    assert (await dealers.post("/v1/support-activities", json=activity)).status_code == 201
+    r = await dealers.delete(url(dealer), headers={"If-Match": '"v1"'})
+    problem = assert_problem(r, 409)
+    assert problem["references"] == {"outlets": 2, "support_activities": 1}
+    assert "2 outlets, 1 support activity" in problem["detail"]
+    assert "/v1/outlets/{id}/transitions" in problem["detail"]
+    assert [e["detail"] for e in problem["errors"]] == [
+        "is referenced by 2 outlets",
+        "is referenced by 1 support activity",
+    ]
+    assert (await dealers.get(url(dealer))).json()["version"] == 1
 
 
 async def test_unknown_dealer_is_not_found(dealers: httpx.AsyncClient) -> None:
@@ -262,7 +289,7 @@ async def test_concurrent_duplicates_name_the_field(
 ) -> None:
     """Five racing creates of one code (or uscc): one wins, the others are 409 naming it."""
     client = dealers_committed
-    same = {"code": "D001"} if field == "code" else {"uscc": demo_uscc(99)}
+    same = {"code": "D001"} if field == "code" else {"uscc": uscc(99)}
     replies = await asyncio.gather(
         *(client.post("/v1/dealers", json=body(n, **same)) for n in range(5))
     )

@@ -39,10 +39,8 @@ async def test_creates_then_updates_by_code(dealers: httpx.AsyncClient) -> None:
 
 async def test_bulk_keeps_the_lifecycle_stage(dealers: httpx.AsyncClient) -> None:
     dealer = await create(dealers, 1)
-    r = await dealers.post(
-        f"/v1/dealers/{dealer['id']}/lifecycle-transitions", json={"to_stage": "negotiating"}
-    )
-    assert r.status_code == 201
+    r = await dealers.post(f"/v1/dealers/{dealer['id']}/transitions", json={"to": "negotiating"})
+    assert r.status_code == 200
     await bulk(dealers, body(1, name="改"))
     got = (await dealers.get(f"/v1/dealers/{dealer['id']}")).json()
     assert got["lifecycle_stage"] == "negotiating" and got["name"] == "改"
@@ -107,3 +105,12 @@ async def test_bulk_emits_one_event_per_written_item(dealers_committed: httpx.As
     assert [e["type"] for e in items] == ["dealer.created", "dealer.updated"]
     assert items[1]["data"]["name"] == "新"
     assert items[0]["dealer_ids"] == [items[0]["data"]["id"]]
+
+
+async def test_a_blank_name_fails_its_item_only(dealers: httpx.AsyncClient) -> None:
+    result = await bulk(dealers, body(1, name="\u3000 "), body(2, name=" 二号 "))
+    assert [i["status"] for i in result["items"]] == ["invalid", "created"]
+    assert [e["pointer"] for e in result["items"][0]["errors"]] == ["#/name"]
+    assert [d["name"] for d in (await dealers.get(BULK.removesuffix("/bulk"))).json()["items"]] == [
+        "二号"
+    ]

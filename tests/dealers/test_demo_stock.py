@@ -5,11 +5,10 @@ import asyncio
 from decimal import Decimal
 from typing import Any
 
-from chassis.testing import auth_headers
 from scripts.demo_dealers import load_dealers
 from scripts.demo_orders import load_orders
 from scripts.demo_stock import DAYS, listed, load_stock
-from tests.advisors.test_demo import sync_client
+from tests.dealers.demo_client import demo_headers, sync_client
 from tests.harness import SERVICES, Databases
 
 REGIONS = {
@@ -21,7 +20,7 @@ REGIONS = {
 def test_stock_demo_loads_and_replays(databases: Databases, backend: str) -> None:
     url = asyncio.run(databases.url("dealers", backend, "demo-stock"))
     app = SERVICES["dealers"].create_app(url)
-    headers = auth_headers(
+    headers = demo_headers(
         "dealers", ("dealers:read", "dealers:write", "orders:write", "stock:report")
     )
     with sync_client(app, headers) as client:

@@ -5,8 +5,15 @@ from typing import Any
 
 import httpx
 
-from tests.dealers.helpers import CHENGDU, MIANYANG, create, partner
-from tests.dealers.test_outlets import make_outlet
+from tests.dealers.helpers import (
+    CHENGDU,
+    MIANYANG,
+    create,
+    execute,
+    extreme_days,
+    make_outlet,
+    partner,
+)
 
 PATH = "/v1/network-analytics"
 
@@ -14,9 +21,7 @@ PATH = "/v1/network-analytics"
 async def network(dealers: httpx.AsyncClient) -> tuple[dict[str, Any], ...]:
     a = await create(dealers, 1, tier="core")
     b = await create(dealers, 2, region_id=MIANYANG)
-    await dealers.post(
-        f"/v1/dealers/{a['id']}/lifecycle-transitions", json={"to_stage": "negotiating"}
-    )
+    await dealers.post(f"/v1/dealers/{a['id']}/transitions", json={"to": "negotiating"})
     specs = [
         (a, "A", "supermarket", "active", "2026-09-03", None),
         (a, "A", "convenience", "active", "2026-10-01", None),
@@ -92,3 +97,25 @@ async def test_partners_see_only_their_network(dealers: httpx.AsyncClient) -> No
     assert flow["items"] == []
     dealers_mix = (await dealers.get(f"{PATH}/dealers", headers=headers)).json()["items"]
     assert [i["region_id"] for i in dealers_mix] == [MIANYANG]
+
+
+async def test_outlets_dated_out_of_range_break_no_report(
+    dealers: httpx.AsyncClient, backend: str
+) -> None:
+    """Old rows may hold joined or closed days the API no longer accepts (PostgreSQL's
+    ±infinity): the flow report leaves those days out and still answers."""
+    a, _ = await network(dealers)
+    latest, earliest = extreme_days(backend)
+    odd = await make_outlet(dealers, 9, a, joined_on="2026-09-15", region_id=a["region_id"])
+    sql = f"UPDATE outlets SET joined_on = '{earliest}', closed_on = '{latest}' WHERE id = :id"
+    await execute(dealers, sql, id=odd["id"])
+    r = await dealers.get(
+        f"{PATH}/outlet-flow", params={"group_by": "dealer", "dealer_id": a["id"]}
+    )
+    assert r.status_code == 200, r.text
+    rows = [(i["period"], i["joined"], i["closed"]) for i in r.json()["items"]]
+    assert rows == [("2026-09", 2, 0), ("2026-10", 1, 1)]
+    r = await dealers.get(f"{PATH}/outlet-flow", params={"period_to": "2026-09"})
+    assert r.status_code == 200 and sum(i["joined"] for i in r.json()["items"]) == 2
+    assert (await dealers.get(f"/v1/outlets/{odd['id']}")).status_code == 200
+    assert (await dealers.get(f"{PATH}/outlets")).status_code == 200

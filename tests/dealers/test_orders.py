@@ -5,13 +5,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+import pytest
 
 from chassis.testing import auth_headers
 from tests.api import assert_problem, listed, pointers
-from tests.dealers.helpers import partner, unknown_id
+from tests.dealers.helpers import make_outlet, partner, unknown_id
 from tests.dealers.order_helpers import events_of, key, move, moved, place, trade
 from tests.dealers.stock_helpers import SELL_OUT, STOCK, post_lines
-from tests.dealers.test_outlets import make_outlet
 
 
 async def test_a_draft_prices_its_lines(dealers: httpx.AsyncClient) -> None:
@@ -193,7 +193,7 @@ async def test_the_lifecycle_is_recorded_and_each_move_is_an_event(
         assert done[stamp] is not None
     assert done["cancelled_at"] is None and done["due_on"] is not None
     history = await listed(client, f"/v1/orders/{order['id']}/transitions")
-    assert [(h["from_status"], h["to_status"]) for h in history] == [
+    assert [(h["from"], h["to"]) for h in history] == [
         (None, "draft"),
         ("draft", "submitted"),
         ("submitted", "confirmed"),
@@ -201,6 +201,8 @@ async def test_the_lifecycle_is_recorded_and_each_move_is_an_event(
         ("shipped", "delivered"),
     ]
     assert {h["actor"] for h in history} == {"test-user"}
+    assert {h["order_id"] for h in history} == {order["id"]}
+    assert all(h["created_at"] >= h["at"][:19] for h in history)
     for type_ in ("created", "submitted", "confirmed", "shipped", "delivered"):
         [event] = await events_of(client, f"order.{type_}")
         assert event["data"]["id"] == order["id"]
@@ -214,8 +216,13 @@ async def test_moves_out_of_order_are_refused(dealers: httpx.AsyncClient) -> Non
     t = await trade(dealers)
     order = await place(dealers, t["dealer"], [(t["products"][0], 1)])
     for status in ("shipped", "delivered", "confirmed", "draft"):
-        problem = assert_problem(await move(dealers, order, status), 409)
-        assert problem["field"] == "status"
+        r = await move(dealers, order, status)
+        problem = assert_problem(r, 409)
+        assert problem["field"] == "to" and pointers(r) == ["#/to"]
+        if status != "draft":
+            assert "cancelled, submitted" in problem["errors"][0]["detail"]  # what is allowed
+    already = assert_problem(await move(dealers, order, "draft"), 409)
+    assert "already draft" in already["detail"]
     assert_problem(await move(dealers, order, "cancelled"), 422)  # a reason is required
     assert_problem(await move(dealers, order, "lost"), 422)
     cancelled = await moved(dealers, order, "submitted")
@@ -290,7 +297,9 @@ async def test_delivery_moves_goods_into_the_receivers_stock(dealers: httpx.Asyn
         dealers, "/v1/stock-positions", location_id=t["outlet"]["id"], product_id=p["id"]
     )
     assert position["on_hand"] == 15
-    newer = older | {"as_of": "2030-01-01T00:00:00Z", "on_hand": 9}
+    # counted just after the delivery (a clock a little ahead of the server's is accepted)
+    soon = (datetime.now(UTC) + timedelta(minutes=2)).isoformat()
+    newer = older | {"as_of": soon, "on_hand": 9}
     await post_lines(dealers, STOCK, [newer])
     [position] = await listed(
         dealers, "/v1/stock-positions", location_id=t["outlet"]["id"], product_id=p["id"]
@@ -338,24 +347,24 @@ async def test_partners_order_for_their_own_dealers_only(dealers: httpx.AsyncCli
     other = await place(dealers, theirs["dealer"], [(p, 1)])
     assert_problem(await dealers.get(f"/v1/orders/{other['id']}", headers=me), 404)
     r = await dealers.post(
-        f"/v1/orders/{other['id']}/transitions", json={"status": "submitted"}, headers=me
+        f"/v1/orders/{other['id']}/transitions", json={"to": "submitted"}, headers=me
     )
     assert_problem(r, 404)
     seen = {o["id"] for o in (await dealers.get("/v1/orders", headers=me)).json()["items"]}
     assert seen == {own["id"], for_outlet["id"]}
     # on its own order with the manufacturer, a partner submits and receives, never confirms
     r = await dealers.post(
-        f"/v1/orders/{own['id']}/transitions", json={"status": "submitted"}, headers=me
+        f"/v1/orders/{own['id']}/transitions", json={"to": "submitted"}, headers=me
     )
     assert r.status_code == 200
     r = await dealers.post(
-        f"/v1/orders/{own['id']}/transitions", json={"status": "confirmed"}, headers=me
+        f"/v1/orders/{own['id']}/transitions", json={"to": "confirmed"}, headers=me
     )
     assert_problem(r, 403)
     # on its outlet's order it is the seller: every move is its own
     for status in ("submitted", "confirmed", "shipped", "delivered"):
         r = await dealers.post(
-            f"/v1/orders/{for_outlet['id']}/transitions", json={"status": status}, headers=me
+            f"/v1/orders/{for_outlet['id']}/transitions", json={"to": status}, headers=me
         )
         assert r.status_code == 200, r.text
 
@@ -393,7 +402,7 @@ async def test_trading_needs_its_own_scope(dealers: httpx.AsyncClient) -> None:
     }
     assert_problem(await dealers.post("/v1/orders", json=body, headers=key() | clerk), 403)
     r = await dealers.post(
-        f"/v1/orders/{order['id']}/transitions", json={"status": "submitted"}, headers=clerk
+        f"/v1/orders/{order['id']}/transitions", json={"to": "submitted"}, headers=clerk
     )
     assert_problem(r, 403)
     assert (await dealers.get(f"/v1/orders/{order['id']}", headers=clerk)).status_code == 200
@@ -479,6 +488,44 @@ async def test_a_closed_outlet_takes_no_orders(dealers: httpx.AsyncClient) -> No
     assert_problem(r, 422)
     assert pointers(r) == ["#/buyer_id"] and "closed" in r.json()["errors"][0]["detail"]
     assert await listed(dealers, "/v1/orders") == []
+
+
+@pytest.mark.parametrize(
+    "placed_at",
+    [
+        "0001-01-01T00:00:00+08:00",
+        "9999-12-31T23:59:59-08:00",
+        "1899-12-31T23:00:00Z",
+        "2999-01-01T00:00:00Z",
+        "2026-11-20",
+        "2026-11-20T08:00:00",
+    ],
+)
+async def test_an_impossible_placing_time_is_a_422(
+    dealers: httpx.AsyncClient, placed_at: str
+) -> None:
+    t = await trade(dealers)
+    body = {
+        "buyer_id": t["dealer"]["id"],
+        "lines": [{"product_id": t["products"][0]["id"], "quantity": 1}],
+        "placed_at": placed_at,
+    }
+    r = await dealers.post("/v1/orders", json=body, headers=key())
+    assert_problem(r, 422)
+    assert pointers(r) == ["#/placed_at"]
+    assert await listed(dealers, "/v1/orders") == []
+
+
+async def test_a_move_is_named_by_to(dealers: httpx.AsyncClient) -> None:
+    t = await trade(dealers)
+    order = await place(dealers, t["dealer"], [(t["products"][0], 1)])
+    url = f"/v1/orders/{order['id']}/transitions"
+    r = await dealers.post(url, json={"status": "submitted"})
+    assert_problem(r, 422)
+    assert set(pointers(r)) == {"#/to", "#/status"}
+    r = await dealers.post(url, json={"to": "submitted", "at": "0001-01-01T00:00:00+08:00"})
+    assert pointers(r) == ["#/at"]
+    assert (await dealers.get(f"/v1/orders/{order['id']}")).json()["status"] == "draft"
 
 
 async def test_bad_changes_and_filters_are_refused_and_change_nothing(

@@ -45,7 +45,7 @@ async def test_racing_submits_make_one_transition(dealers_committed: httpx.Async
     answers = await asyncio.gather(*(move(client, order, "submitted") for _ in range(N)))
     assert sorted(r.status_code for r in answers) == [200] + [409] * (N - 1)
     history = await listed(client, f"/v1/orders/{order['id']}/transitions")
-    assert [h["to_status"] for h in history] == ["draft", "submitted"]
+    assert [h["to"] for h in history] == ["draft", "submitted"]
     got = (await client.get(f"/v1/orders/{order['id']}")).json()
     assert got["status"] == "submitted" and got["version"] == 2
     assert len(await events_of(client, "order.submitted")) == 1

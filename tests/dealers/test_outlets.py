@@ -1,6 +1,7 @@
-"""Outlets over HTTP: fields and defaults, validation, ETags, filters, moves between supplying
-dealers with history, and partner isolation."""
+"""Outlets over HTTP: fields and defaults, validation, ETags, filters, transitions between
+supplying dealers with history, and partner isolation."""
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -8,37 +9,16 @@ import pytest
 
 from tests.api import listed
 from tests.dealers.helpers import (
-    CHENGDU,
     assert_problem,
     create,
     feed,
+    make_outlet,
+    ourl,
+    outlet_body,
     partner,
     pointers,
     unknown_id,
 )
-
-
-def outlet_body(n: int, dealer: dict[str, Any], **extra: Any) -> dict[str, Any]:
-    return {
-        "code": f"T{n:05d}",
-        "name": f"终端{n}",
-        "type": "supermarket",
-        "grade": "A",
-        "region_id": CHENGDU,
-        "dealer_id": dealer["id"],
-    } | extra
-
-
-async def make_outlet(
-    client: httpx.AsyncClient, n: int, dealer: dict[str, Any], **extra: Any
-) -> dict[str, Any]:
-    r = await client.post("/v1/outlets", json=outlet_body(n, dealer, **extra))
-    assert r.status_code == 201, r.text
-    return dict(r.json())
-
-
-def ourl(outlet: dict[str, Any]) -> str:
-    return f"/v1/outlets/{outlet['id']}"
 
 
 @pytest.fixture
@@ -84,6 +64,13 @@ async def test_defaults(dealers: httpx.AsyncClient, dealer: Any) -> None:
         ({"joined_on": "2025-02-30"}, "#/joined_on"),
         ({"dealer_id": unknown_id()}, "#/dealer_id"),
         ({"name": ""}, "#/name"),
+        ({"name": "   "}, "#/name"),
+        ({"name": "\t\n"}, "#/name"),
+        ({"name": "\u3000"}, "#/name"),
+        ({"address": "  "}, "#/address"),
+        ({"joined_on": "9999-12-31"}, "#/joined_on"),
+        ({"joined_on": "0001-01-01"}, "#/joined_on"),
+        ({"closed_on": "2199-12-31"}, "#/closed_on"),
     ],
 )
 async def test_bad_fields_are_named_and_nothing_is_written(
@@ -117,7 +104,9 @@ async def test_update_needs_if_match_and_closing_sets_the_date(
     moved = await dealers.patch(
         ourl(outlet), json={"dealer_id": dealer["id"]}, headers={"If-Match": '"v3"'}
     )
-    assert pointers(moved) == ["#/dealer_id"]  # moves go through /moves
+    assert_problem(moved, 422)
+    assert pointers(moved) == ["#/dealer_id"]  # a change of dealer is a transition
+    assert "POST /v1/outlets/{id}/transitions" in moved.json()["errors"][0]["detail"]
 
 
 async def test_delete(dealers: httpx.AsyncClient, dealer: Any) -> None:
@@ -130,9 +119,13 @@ async def test_delete(dealers: httpx.AsyncClient, dealer: Any) -> None:
 async def test_a_dealer_with_outlets_cannot_be_deleted(
     dealers: httpx.AsyncClient, dealer: Any
 ) -> None:
-    await make_outlet(dealers, 1, dealer)
+    for n in range(3):
+        await make_outlet(dealers, n, dealer)
     r = await dealers.delete(f"/v1/dealers/{dealer['id']}", headers={"If-Match": '"v1"'})
-    assert_problem(r, 409)
+    problem = assert_problem(r, 409)
+    assert "3 outlets" in problem["detail"] and problem["references"] == {"outlets": 3}
+    assert [e["detail"] for e in problem["errors"]] == ["is referenced by 3 outlets"]
+    assert (await dealers.get(f"/v1/dealers/{dealer['id']}")).status_code == 200
 
 
 async def test_filters_and_paging(dealers: httpx.AsyncClient, dealer: Any) -> None:
@@ -154,30 +147,46 @@ async def test_moving_to_another_dealer_keeps_history(
 ) -> None:
     other = await create(dealers, 2)
     outlet = await make_outlet(dealers, 1, dealer)
-    moves = f"{ourl(outlet)}/moves"
-    r = await dealers.post(moves, json={"dealer_id": other["id"], "reason": "区域调整"})
-    assert r.status_code == 201, r.text
-    record = r.json()
-    assert (record["from_dealer_id"], record["to_dealer_id"]) == (dealer["id"], other["id"])
+    moves = f"{ourl(outlet)}/transitions"
+    r = await dealers.post(
+        moves, json={"to": other["id"], "reason": "区域调整", "on": "2026-11-01"}
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["dealer_id"] == other["id"] and r.headers["etag"] == '"v2"'
+    [record] = (await dealers.get(moves)).json()["items"]
+    assert (record["from"], record["to"]) == (dealer["id"], other["id"])
     assert record["reason"] == "区域调整" and record["actor"] == "test-user"
+    assert record["outlet_id"] == outlet["id"] and record["created_at"]
     got = (await dealers.get(ourl(outlet))).json()
     assert got["dealer_id"] == other["id"] and got["version"] == 2
-    back = await dealers.post(moves, json={"dealer_id": dealer["id"], "moved_on": "2026-11-01"})
-    assert back.status_code == 201
+    back = await dealers.post(moves, json={"to": dealer["id"], "on": "2026-11-15"})
+    assert back.status_code == 200
     history = (await dealers.get(moves)).json()["items"]
-    assert [m["to_dealer_id"] for m in history] == [other["id"], dealer["id"]]
-    assert history[1]["moved_on"] == "2026-11-01"
+    assert [m["to"] for m in history] == [other["id"], dealer["id"]]
+    assert history[1]["on"] == "2026-11-15"
 
 
 async def test_bad_moves_change_nothing(dealers: httpx.AsyncClient, dealer: Any) -> None:
+    other = await create(dealers, 2)
     outlet = await make_outlet(dealers, 1, dealer)
-    moves = f"{ourl(outlet)}/moves"
-    same = await dealers.post(moves, json={"dealer_id": dealer["id"]})
-    assert assert_problem(same, 409)["field"] == "dealer_id"
-    unknown = await dealers.post(moves, json={"dealer_id": unknown_id()})
-    assert pointers(unknown) == ["#/dealer_id"]
+    moves = f"{ourl(outlet)}/transitions"
+    same = await dealers.post(moves, json={"to": dealer["id"]})
+    assert assert_problem(same, 409)["field"] == "to" and pointers(same) == ["#/to"]
+    unknown = await dealers.post(moves, json={"to": unknown_id()})
+    assert pointers(unknown) == ["#/to"]
+    future = (datetime.now(UTC).date() + timedelta(days=3)).isoformat()
+    for on in (future, "9999-12-31", "0001-01-01", "2026-02-30"):
+        r = await dealers.post(moves, json={"to": other["id"], "on": on})
+        assert_problem(r, 422)
+        assert pointers(r) == ["#/on"], on
+    old = await dealers.post(moves, json={"dealer_id": other["id"]})
+    assert "#/dealer_id" in pointers(old)
     assert (await dealers.get(moves)).json()["items"] == []
     assert (await dealers.get(ourl(outlet))).json()["version"] == 1
+    assert (await dealers.post(moves, json={"to": other["id"], "on": "2026-11-10"})).is_success
+    earlier = await dealers.post(moves, json={"to": dealer["id"], "on": "2026-11-09"})
+    assert pointers(earlier) == ["#/on"] and "2026-11-10" in earlier.text
+    assert len((await dealers.get(moves)).json()["items"]) == 1
 
 
 async def test_partner_sees_and_writes_only_its_dealers_outlets(
@@ -196,15 +205,15 @@ async def test_partner_sees_and_writes_only_its_dealers_outlets(
     assert_problem(await dealers.get(ourl(theirs), headers=headers), 404)
     assert_problem(await dealers.patch(ourl(theirs), json={"grade": "C"}, headers=if_match), 404)
     assert_problem(await dealers.delete(ourl(theirs), headers=if_match), 404)
-    assert_problem(await dealers.get(f"{ourl(theirs)}/moves", headers=headers), 404)
+    assert_problem(await dealers.get(f"{ourl(theirs)}/transitions", headers=headers), 404)
     steal = await dealers.post(
-        f"{ourl(theirs)}/moves", json={"dealer_id": dealer["id"]}, headers=headers
+        f"{ourl(theirs)}/transitions", json={"to": dealer["id"]}, headers=headers
     )
     assert_problem(steal, 404)
     give = await dealers.post(
-        f"{ourl(mine)}/moves", json={"dealer_id": other["id"]}, headers=headers
+        f"{ourl(mine)}/transitions", json={"to": other["id"]}, headers=headers
     )
-    assert pointers(give) == ["#/dealer_id"]
+    assert pointers(give) == ["#/to"]
     create_for_other = await dealers.post(
         "/v1/outlets", json=outlet_body(3, other), headers=headers
     )
@@ -220,10 +229,11 @@ async def test_outlet_events_name_the_dealers(dealers_committed: httpx.AsyncClie
     client = dealers_committed
     a, b = await create(client, 1), await create(client, 2)
     outlet = await make_outlet(client, 1, a)
-    await client.post(f"{ourl(outlet)}/moves", json={"dealer_id": b["id"]})
+    await client.post(f"{ourl(outlet)}/transitions", json={"to": b["id"]})
     items = (await feed(client, "/v1/dealer-events", 2, type=["outlet.created", "outlet.moved"]))[
         "items"
     ]
     assert [e["type"] for e in items] == ["outlet.created", "outlet.moved"]
     assert items[0]["dealer_ids"] == [a["id"]]
     assert sorted(items[1]["dealer_ids"]) == sorted([a["id"], b["id"]])
+    assert (items[1]["data"]["from"], items[1]["data"]["to"]) == (a["id"], b["id"])

@@ -6,8 +6,7 @@ from typing import Any
 import httpx
 
 from tests.api import listed
-from tests.dealers.helpers import create, feed, partner, unknown_id
-from tests.dealers.test_outlets import outlet_body
+from tests.dealers.helpers import create, feed, outlet_body, partner, unknown_id
 
 BULK = "/v1/outlets/bulk"
 
@@ -34,10 +33,10 @@ async def test_a_new_supplying_dealer_is_a_recorded_move(dealers: httpx.AsyncCli
     first = await bulk(dealers, [outlet_body(1, a), outlet_body(2, a)])
     await bulk(dealers, [outlet_body(1, b), outlet_body(2, a)])
     moved, kept = (item["id"] for item in first["items"])
-    history = (await dealers.get(f"/v1/outlets/{moved}/moves")).json()["items"]
-    assert [(m["from_dealer_id"], m["to_dealer_id"]) for m in history] == [(a["id"], b["id"])]
+    history = (await dealers.get(f"/v1/outlets/{moved}/transitions")).json()["items"]
+    assert [(m["from"], m["to"]) for m in history] == [(a["id"], b["id"])]
     assert history[0]["reason"] == "bulk upsert"
-    assert (await dealers.get(f"/v1/outlets/{kept}/moves")).json()["items"] == []
+    assert (await dealers.get(f"/v1/outlets/{kept}/transitions")).json()["items"] == []
 
 
 async def test_bad_items_are_refused_one_by_one(dealers: httpx.AsyncClient) -> None:

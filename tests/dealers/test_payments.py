@@ -8,7 +8,7 @@ import httpx
 
 from tests.api import assert_problem, listed, pointers
 from tests.dealers.helpers import partner, unknown_id
-from tests.dealers.order_helpers import events_of, moved, pay, place, trade
+from tests.dealers.order_helpers import events_of, move, moved, pay, place, trade
 
 TODAY = datetime.now(UTC).date()
 
@@ -216,3 +216,63 @@ async def test_a_payment_dated_in_the_future_is_refused(dealers: httpx.AsyncClie
     assert_problem(r, 422)
     assert pointers(r) == ["#/paid_on"]
     assert (await pay(dealers, t["dealer"], [(order, "10.00")], paid_on=days(0))).status_code == 201
+
+
+async def test_receivables_as_of_a_day_count_only_what_happened_by_then(
+    dealers: httpx.AsyncClient,
+) -> None:
+    """Facts on both sides of the day: deliveries, payments, submissions and a cancellation
+    after it don't count as of it, and ageing runs to it."""
+    t = await trade(dealers, credit="10000.00")
+    p = t["products"][0]
+    now = datetime.now(UTC)
+
+    def ago(n: float) -> str:
+        return (now - timedelta(days=n)).isoformat()
+
+    async def history(buyer: dict[str, Any], quantity: int, *moves: tuple[str, float]) -> Any:
+        order = await place(dealers, buyer, [(p, quantity)], placed_at=ago(moves[0][1] + 1))
+        for status, days in moves:
+            r = await move(dealers, order, status, at=ago(days))
+            assert r.status_code == 200, r.text
+            order = r.json()
+        return order
+
+    delivered_early = [("submitted", 39), ("confirmed", 38), ("shipped", 36), ("delivered", 35)]
+    a = await history(t["dealer"], 10, *delivered_early)  # 485.00, due 5 days ago
+    b = await history(
+        t["dealer"], 4, ("submitted", 29), ("confirmed", 28), ("shipped", 5), ("delivered", 3)
+    )
+    c = await history(t["dealer"], 2, ("submitted", 2))  # 97.00, after the day
+    e = await history(t["dealer"], 1, ("submitted", 25))  # 48.50, cancelled after the day
+    assert (await move(dealers, e, "cancelled", reason="客户取消", at=ago(4))).status_code == 200
+    late_outlet = await history(t["outlet"], 1, ("submitted", 2))
+    assert (await pay(dealers, t["dealer"], [(a, "100.00")], paid_on=days(-20))).status_code == 201
+    assert (await pay(dealers, t["dealer"], [(a, "85.00")], paid_on=days(-5))).status_code == 201
+    url = f"/v1/receivables/{t['dealer']['id']}"
+
+    then = (await dealers.get(url, params={"as_of": days(-10)})).json()
+    assert then["as_of"] == days(-10)
+    assert then["open_balance"] == "385.00"  # a, less the first payment only
+    assert then["open_orders"] == "242.50"  # b (not yet delivered) and e (not yet cancelled)
+    assert then["available_credit"] == "9372.50"
+    assert then["ageing"]["days_0_30"] == "385.00"  # 25 days after delivery
+    assert (then["overdue_amount"], then["overdue"]) == ("0.00", [])  # due 5 days after the day
+
+    now_ = (await dealers.get(url)).json()
+    assert now_["open_balance"] == "494.00"  # a 300.00 + b 194.00
+    assert now_["open_orders"] == "97.00"  # c
+    assert now_["ageing"]["days_31_60"] == "300.00" and now_["ageing"]["days_0_30"] == "194.00"
+    assert [(o["order_id"], o["paid_amount"], o["open_amount"]) for o in now_["overdue"]] == [
+        (a["id"], "185.00", "300.00")
+    ]
+
+    as_of_then = await listed(dealers, "/v1/receivables", as_of=days(-10))
+    assert [(r["customer_id"], r["open_balance"]) for r in as_of_then] == [
+        (t["dealer"]["id"], "385.00")
+    ]
+    everyone = {r["customer_id"] for r in await listed(dealers, "/v1/receivables")}
+    assert everyone == {t["dealer"]["id"], late_outlet["buyer_id"]}
+    before_all = await listed(dealers, "/v1/receivables", as_of=days(-60))
+    assert before_all == []
+    assert c["status"] == "submitted" and b["status"] == "delivered"

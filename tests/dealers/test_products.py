@@ -6,30 +6,22 @@ import httpx
 import pytest
 
 from tests.api import listed
-from tests.dealers.helpers import assert_problem, create, partner, pointers, unknown_id
+from tests.dealers.helpers import (
+    assert_problem,
+    create,
+    make_product,
+    partner,
+    pointers,
+    product_body,
+    unknown_id,
+)
 
 GTINS = ["6901234567892", "96385074", "036000291452", "10614141000415"]
 
 
-def product_body(n: int, **extra: Any) -> dict[str, Any]:
-    return {
-        "code": f"SKU-{n:04d}",
-        "name": f"产品{n}",
-        "unit": "箱",
-        "pack_size": 12,
-        "list_price": "48.5",
-    } | extra
-
-
-async def make(client: httpx.AsyncClient, n: int, **extra: Any) -> dict[str, Any]:
-    r = await client.post("/v1/products", json=product_body(n, **extra))
-    assert r.status_code == 201, r.text
-    return dict(r.json())
-
-
 @pytest.mark.parametrize("gtin", GTINS)
 async def test_valid_gtins_are_kept(dealers: httpx.AsyncClient, gtin: str) -> None:
-    product = await make(dealers, 1, gtin=gtin)
+    product = await make_product(dealers, 1, gtin=gtin)
     got = (await dealers.get(f"/v1/products/{product['id']}")).json()
     assert got["gtin"] == gtin and got["list_price"] == "48.50" and got["pack_size"] == 12
 
@@ -45,6 +37,10 @@ async def test_valid_gtins_are_kept(dealers: httpx.AsyncClient, gtin: str) -> No
         ({"list_price": 48.5}, "#/list_price"),
         ({"list_price": "-1"}, "#/list_price"),
         ({"unit": ""}, "#/unit"),
+        ({"unit": "  "}, "#/unit"),
+        ({"name": "   "}, "#/name"),
+        ({"name": "\t\n"}, "#/name"),
+        ({"name": "\u3000"}, "#/name"),
     ],
 )
 async def test_bad_fields_are_named(
@@ -58,13 +54,13 @@ async def test_bad_fields_are_named(
 
 @pytest.mark.parametrize("field", ["code", "gtin"])
 async def test_duplicates_are_conflicts(dealers: httpx.AsyncClient, field: str) -> None:
-    first = await make(dealers, 1, gtin=GTINS[0])
+    first = await make_product(dealers, 1, gtin=GTINS[0])
     r = await dealers.post("/v1/products", json=product_body(2, **{field: first[field]}))
     assert assert_problem(r, 409)["field"] == field
 
 
 async def test_update_and_delete_need_if_match(dealers: httpx.AsyncClient) -> None:
-    product = await make(dealers, 1)
+    product = await make_product(dealers, 1)
     path = f"/v1/products/{product['id']}"
     assert_problem(await dealers.patch(path, json={"list_price": "50"}), 428)
     r = await dealers.patch(
@@ -81,14 +77,14 @@ async def test_update_and_delete_need_if_match(dealers: httpx.AsyncClient) -> No
 
 
 async def test_filters(dealers: httpx.AsyncClient) -> None:
-    await make(dealers, 1, gtin=GTINS[0])
-    await make(dealers, 2)
+    await make_product(dealers, 1, gtin=GTINS[0])
+    await make_product(dealers, 2)
     assert len(await listed(dealers, "/v1/products", gtin=GTINS[0])) == 1
     assert len(await listed(dealers, "/v1/products", code="SKU-0002")) == 1
 
 
 async def test_bulk_upsert(dealers: httpx.AsyncClient) -> None:
-    await make(dealers, 9, gtin=GTINS[3])
+    await make_product(dealers, 9, gtin=GTINS[3])
     r = await dealers.post(
         "/v1/products/bulk",
         json={
@@ -120,7 +116,7 @@ async def test_bulk_upsert(dealers: httpx.AsyncClient) -> None:
 
 async def test_partners_read_the_catalogue_but_never_write(dealers: httpx.AsyncClient) -> None:
     dealer = await create(dealers, 1)
-    product = await make(dealers, 1)
+    product = await make_product(dealers, 1)
     headers = partner(dealer)
     assert len((await dealers.get("/v1/products", headers=headers)).json()["items"]) == 1
     path = f"/v1/products/{product['id']}"

@@ -1,7 +1,9 @@
 """Dealer capabilities and contacts, and the lifecycle stage: forward one step, back with a
-reason, every transition recorded with date, reason and actor."""
+reason, every transition recorded with its day (never before the previous one, never in the
+future), reason and actor."""
 
 import asyncio
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -19,10 +21,11 @@ from tests.dealers.helpers import (
 )
 
 STAGES = ["identified", "negotiating", "partner", "advised", "synergy"]
+TODAY = datetime.now(UTC).date()
 
 
 def transitions(dealer: dict[str, Any]) -> str:
-    return f"{url(dealer)}/lifecycle-transitions"
+    return f"{url(dealer)}/transitions"
 
 
 async def move(client: httpx.AsyncClient, dealer: dict[str, Any], **body: Any) -> httpx.Response:
@@ -100,10 +103,11 @@ async def test_contacts_are_replaced_by_update(dealers: httpx.AsyncClient) -> No
 
 async def test_the_stage_moves_forward_one_step_at_a_time(dealers: httpx.AsyncClient) -> None:
     dealer = await create(dealers, 1)
-    for stage in STAGES[1:]:
-        r = await move(dealers, dealer, to_stage=stage)
-        assert r.status_code == 201, r.text
-        assert r.json()["to_stage"] == stage
+    for n, stage in enumerate(STAGES[1:], start=2):
+        r = await move(dealers, dealer, to=stage)
+        assert r.status_code == 200, r.text
+        assert r.json()["lifecycle_stage"] == stage and r.json()["id"] == dealer["id"]
+        assert r.headers["etag"] == f'"v{n}"'
     got = await dealers.get(url(dealer))
     assert got.json()["lifecycle_stage"] == "synergy"
     assert got.json()["version"] == 5
@@ -114,42 +118,49 @@ async def test_a_stage_jump_is_refused_naming_the_field(
     dealers: httpx.AsyncClient, target: str
 ) -> None:
     dealer = await create(dealers, 1)
-    r = await move(dealers, dealer, to_stage=target, reason="skip")
-    assert pointers(r) == ["#/to_stage"] and r.status_code == 422
+    r = await move(dealers, dealer, to=target, reason="skip")
+    assert pointers(r) == ["#/to"] and r.status_code == 409
+    assert "negotiating" in r.json()["errors"][0]["detail"]  # the move that is allowed
     assert (await dealers.get(url(dealer))).json()["lifecycle_stage"] == "identified"
     assert (await dealers.get(transitions(dealer))).json()["items"] == []
 
 
 async def test_going_back_needs_a_reason_and_may_skip_stages(dealers: httpx.AsyncClient) -> None:
     dealer = await create(dealers, 1)
-    for stage in STAGES[1:4]:
-        assert (await move(dealers, dealer, to_stage=stage)).status_code == 201
-    r = await move(dealers, dealer, to_stage="identified")
+    for day, stage in zip(("2026-09-01", "2026-09-10", "2026-09-20"), STAGES[1:4], strict=True):
+        assert (await move(dealers, dealer, to=stage, on=day)).status_code == 200
+    r = await move(dealers, dealer, to="identified")
     assert_problem(r, 422)
     assert pointers(r) == ["#/reason"]
-    r = await move(
-        dealers, dealer, to_stage="negotiating", reason="合作中止", transitioned_on="2026-10-01"
-    )
-    assert r.status_code == 201, r.text
-    record = r.json()
-    assert (record["from_stage"], record["to_stage"]) == ("advised", "negotiating")
-    assert record["reason"] == "合作中止" and record["transitioned_on"] == "2026-10-01"
-    assert record["actor"] == "test-user"
+    r = await move(dealers, dealer, to="negotiating", reason="合作中止", on="2026-10-01")
+    assert r.status_code == 200, r.text
+    assert r.json()["lifecycle_stage"] == "negotiating"
+    record = (await dealers.get(transitions(dealer))).json()["items"][-1]
+    assert (record["from"], record["to"]) == ("advised", "negotiating")
+    assert record["reason"] == "合作中止" and record["on"] == "2026-10-01"
+    assert record["actor"] == "test-user" and record["dealer_id"] == dealer["id"]
 
 
 async def test_the_same_stage_is_a_conflict(dealers: httpx.AsyncClient) -> None:
     dealer = await create(dealers, 1)
-    r = await move(dealers, dealer, to_stage="identified", reason="x")
-    assert assert_problem(r, 409)["field"] == "to_stage"
+    r = await move(dealers, dealer, to="identified", reason="x")
+    assert assert_problem(r, 409)["field"] == "to"
+    assert pointers(r) == ["#/to"]
 
 
 @pytest.mark.parametrize(
     ("body", "pointer"),
     [
-        ({"to_stage": "won"}, "#/to_stage"),
-        ({}, "#/to_stage"),
-        ({"to_stage": "negotiating", "transitioned_on": "2026-13-01"}, "#/transitioned_on"),
-        ({"to_stage": "negotiating", "reason": ""}, "#/reason"),
+        ({"to": "won"}, "#/to"),
+        ({}, "#/to"),
+        ({"to": "negotiating", "on": "2026-13-01"}, "#/on"),
+        ({"to": "negotiating", "reason": ""}, "#/reason"),
+        ({"to": "negotiating", "reason": " \t\u3000"}, "#/reason"),
+        ({"to": "negotiating", "on": "9999-12-31"}, "#/on"),
+        ({"to": "negotiating", "on": "0001-01-01"}, "#/on"),
+        ({"to": "negotiating", "on": (TODAY + timedelta(days=3)).isoformat()}, "#/on"),
+        ({"to": "negotiating", "on": 20261101}, "#/on"),
+        ({"to_stage": "negotiating"}, "#/to_stage"),
     ],
 )
 async def test_bad_transitions_are_named(
@@ -163,14 +174,18 @@ async def test_bad_transitions_are_named(
 
 async def test_history_lists_every_transition_in_order(dealers: httpx.AsyncClient) -> None:
     dealer = await create(dealers, 1)
-    await move(dealers, dealer, to_stage="negotiating")
-    await move(dealers, dealer, to_stage="partner")
-    await move(dealers, dealer, to_stage="identified", reason="lost")
+    await move(dealers, dealer, to="negotiating")
+    await move(dealers, dealer, to="partner")
+    await move(dealers, dealer, to="identified", reason="lost")
     r = await dealers.get(transitions(dealer), params={"limit": 2})
     page = r.json()
-    assert [t["to_stage"] for t in page["items"]] == ["negotiating", "partner"]
+    assert [(t["from"], t["to"]) for t in page["items"]] == [
+        ("identified", "negotiating"),
+        ("negotiating", "partner"),
+    ]
     rest = (await dealers.get(transitions(dealer), params={"cursor": page["next_cursor"]})).json()
-    assert [t["to_stage"] for t in rest["items"]] == ["identified"]
+    assert [t["to"] for t in rest["items"]] == ["identified"]
+    assert rest["items"][0]["on"] == TODAY.isoformat()
     assert rest["next_cursor"] is None
     r = await dealers.get("/v1/dealers", params={"lifecycle_stage": "identified"})
     assert [d["id"] for d in r.json()["items"]] == [dealer["id"]]
@@ -179,7 +194,7 @@ async def test_history_lists_every_transition_in_order(dealers: httpx.AsyncClien
 async def test_a_stale_if_match_changes_nothing(dealers: httpx.AsyncClient) -> None:
     dealer = await create(dealers, 1)
     r = await dealers.post(
-        transitions(dealer), json={"to_stage": "negotiating"}, headers={"If-Match": '"v7"'}
+        transitions(dealer), json={"to": "negotiating"}, headers={"If-Match": '"v7"'}
     )
     assert_problem(r, 412)
     assert (await dealers.get(url(dealer))).json()["lifecycle_stage"] == "identified"
@@ -189,13 +204,13 @@ async def test_partners_read_their_history_but_cannot_move_stages(
     dealers: httpx.AsyncClient,
 ) -> None:
     mine, theirs = await create(dealers, 1), await create(dealers, 2)
-    await move(dealers, mine, to_stage="negotiating")
+    await move(dealers, mine, to="negotiating")
     headers = partner(mine)
     assert len((await dealers.get(transitions(mine), headers=headers)).json()["items"]) == 1
     assert_problem(await dealers.get(transitions(theirs), headers=headers), 404)
-    r = await dealers.post(transitions(mine), json={"to_stage": "partner"}, headers=headers)
+    r = await dealers.post(transitions(mine), json={"to": "partner"}, headers=headers)
     assert_problem(r, 403)
-    r = await dealers.post(transitions(theirs), json={"to_stage": "negotiating"}, headers=headers)
+    r = await dealers.post(transitions(theirs), json={"to": "negotiating"}, headers=headers)
     assert_problem(r, 404)
     assert (await dealers.get(url(theirs))).json()["lifecycle_stage"] == "identified"
 
@@ -203,20 +218,31 @@ async def test_partners_read_their_history_but_cannot_move_stages(
 async def test_a_transition_emits_an_event(dealers_committed: httpx.AsyncClient) -> None:
     client = dealers_committed
     dealer = await create(client, 1)
-    await move(client, dealer, to_stage="negotiating", reason="签约意向")
+    await move(client, dealer, to="negotiating", reason="签约意向")
     items = (await feed(client, "/v1/dealer-events", 2, type="dealer.stage_changed"))["items"]
-    assert [e["data"]["to_stage"] for e in items] == ["negotiating"]
+    assert [(e["data"]["from"], e["data"]["to"]) for e in items] == [("identified", "negotiating")]
     assert items[0]["dealer_ids"] == [dealer["id"]]
 
 
 async def test_racing_transitions_record_one_move(dealers_committed: httpx.AsyncClient) -> None:
     client = dealers_committed
     dealer = await create(client, 1)
-    results = await asyncio.gather(
-        *(move(client, dealer, to_stage="negotiating") for _ in range(4))
-    )
+    results = await asyncio.gather(*(move(client, dealer, to="negotiating") for _ in range(4)))
     codes = sorted(r.status_code for r in results)
-    assert codes[0] == 201 and set(codes[1:]) <= {409, 412}, codes
+    assert codes[0] == 200 and set(codes[1:]) <= {409, 412}, codes
     history = (await client.get(transitions(dealer))).json()["items"]
     assert len(history) == 1
     assert (await client.get(url(dealer))).json()["version"] == 2
+
+
+async def test_a_change_is_never_dated_before_the_previous_one(dealers: httpx.AsyncClient) -> None:
+    dealer = await create(dealers, 1)
+    assert (await move(dealers, dealer, to="negotiating", on="2026-10-10")).status_code == 200
+    r = await move(dealers, dealer, to="partner", on="2026-10-09")
+    assert_problem(r, 422)
+    assert pointers(r) == ["#/on"] and "2026-10-10" in r.json()["errors"][0]["detail"]
+    assert (await dealers.get(url(dealer))).json()["lifecycle_stage"] == "negotiating"
+    same_day = await move(dealers, dealer, to="partner", on="2026-10-10")
+    assert same_day.status_code == 200, same_day.text
+    history = (await dealers.get(transitions(dealer))).json()["items"]
+    assert [t["on"] for t in history] == ["2026-10-10", "2026-10-10"]

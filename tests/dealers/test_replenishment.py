@@ -11,11 +11,10 @@ import httpx
 import pytest
 
 from services.dealers.models import Order, OrderKind, OrderLine, OrderStatus
-from services.dealers.replenishment.service import Policy, figures
+from services.dealers.replenishment.figures import Policy, figures
 from tests.api import assert_problem, listed
-from tests.dealers.helpers import partner, pointers, unknown_id
+from tests.dealers.helpers import make_product, partner, pointers, unknown_id
 from tests.dealers.stock_helpers import SELL_OUT, STOCK, network, post_lines, sale, stock_line
-from tests.dealers.test_products import make as make_product
 
 POLICIES = "/v1/replenishment-policies"
 COMPUTE = "/v1/replenishment-proposals/compute"
@@ -346,13 +345,13 @@ async def test_enormous_figures_are_stored_capped(dealers: httpx.AsyncClient) ->
     assert p["inventory_position"] == 2 * big
 
 
-async def test_a_window_before_the_year_one_is_refused(dealers: httpx.AsyncClient) -> None:
+async def test_a_day_outside_the_calendar_is_refused(dealers: httpx.AsyncClient) -> None:
     net = await network(dealers)
     scope = {"outlet_id": net["outlet"]["id"], "as_of": "0001-01-05", "window_days": 28}
     r = await dealers.post(COMPUTE, json=scope)
     assert_problem(r, 422)
     assert pointers(r) == ["#/as_of"]
-    r = await dealers.post(COMPUTE, json=scope | {"window_days": 5})
+    r = await dealers.post(COMPUTE, json=scope | {"as_of": "1900-01-05", "window_days": 28})
     assert r.status_code == 200 and r.json()["pairs"] == 0
 
 

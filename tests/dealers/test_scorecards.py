@@ -57,7 +57,9 @@ async def evaluate(
         ({"factors": []}, "#/factors"),
         ({"direction": "sideways"}, "#/direction"),
         ({"scale_max": 0}, "#/scale_max"),
-        ({"factors": [FACTORS[0] | {"weight": 40.0}]}, "#/factors/0/weight"),
+        ({"factors": [FACTORS[0] | {"weight": 40.5}]}, "#/factors/0/weight"),
+        ({"factors": [FACTORS[0] | {"name": " \u3000"}]}, "#/factors/0/name"),
+        ({"name": "\t\n"}, "#/name"),
     ],
 )
 async def test_bad_templates_are_named(

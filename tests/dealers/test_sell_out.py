@@ -7,9 +7,8 @@ from typing import Any
 import httpx
 
 from tests.api import listed
-from tests.dealers.helpers import partner, unknown_id
+from tests.dealers.helpers import make_product, partner, unknown_id
 from tests.dealers.stock_helpers import SELL_OUT, network, post_lines, sale
-from tests.dealers.test_products import make as make_product
 
 
 async def test_a_resend_replaces_the_figure(dealers: httpx.AsyncClient) -> None:

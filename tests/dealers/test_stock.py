@@ -2,15 +2,15 @@
 newest line is the position, per-line errors, partner isolation."""
 
 import asyncio
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 
 from chassis.testing import auth_headers
 from tests.api import listed
-from tests.dealers.helpers import feed, partner, unknown_id
+from tests.dealers.helpers import feed, make_product, partner, unknown_id
 from tests.dealers.stock_helpers import STOCK, network, post_lines, stock_line
-from tests.dealers.test_products import make as make_product
 
 
 async def test_a_resend_changes_nothing(dealers: httpx.AsyncClient) -> None:
@@ -191,8 +191,9 @@ async def test_parallel_overlapping_reports(dealers_committed: httpx.AsyncClient
     assert len(reported["items"]) == len(lines)  # one event per stored line, none per resend
 
 
-async def test_times_outside_utc_are_refused(dealers: httpx.AsyncClient) -> None:
+async def test_impossible_times_are_refused(dealers: httpx.AsyncClient) -> None:
     net = await network(dealers)
+    soon = (datetime.now(UTC) + timedelta(days=1)).isoformat()
     result = await post_lines(
         dealers,
         STOCK,
@@ -200,10 +201,13 @@ async def test_times_outside_utc_are_refused(dealers: httpx.AsyncClient) -> None
             stock_line(net, as_of="0001-01-01T00:00:00+01:00"),
             stock_line(net, as_of="9999-12-31T23:00:00-05:00"),
             stock_line(net, as_of="0001-01-01T00:00:00-01:00"),
+            stock_line(net, as_of=soon),
+            stock_line(net, as_of="1900-01-01T00:00:00+01:00"),
         ],
     )
-    assert [i["status"] for i in result["items"]] == ["invalid", "invalid", "created"]
-    assert result["items"][0]["errors"][0]["pointer"] == "#/as_of"
+    assert [i["status"] for i in result["items"]] == ["invalid"] * 4 + ["created"]
+    for item in result["items"][:4]:
+        assert [e["pointer"] for e in item["errors"]] == ["#/as_of"]
 
 
 async def test_reporting_needs_the_stock_report_scope(dealers: httpx.AsyncClient) -> None:

@@ -7,7 +7,16 @@ import httpx
 import pytest
 
 from tests.api import listed
-from tests.dealers.helpers import ADVISOR, assert_problem, create, partner, pointers, unknown_id
+from tests.dealers.helpers import (
+    ADVISOR,
+    assert_problem,
+    create,
+    execute,
+    extreme_days,
+    partner,
+    pointers,
+    unknown_id,
+)
 
 PATH = "/v1/support-activities"
 
@@ -55,7 +64,13 @@ async def test_each_flow_takes_its_own_types(
         ({"flow": "money"}, "#/flow"),
         ({"activity_on": "12/10/2026"}, "#/activity_on"),
         ({"description": ""}, "#/description"),
+        ({"description": " \t\n\u3000"}, "#/description"),
+        ({"outcome": "  "}, "#/outcome"),
         ({"dealer_id": unknown_id()}, "#/dealer_id"),
+        ({"activity_on": "9999-12-31"}, "#/activity_on"),
+        ({"activity_on": "0001-01-01"}, "#/activity_on"),
+        ({"activity_on": "2199-12-31"}, "#/activity_on"),
+        ({"activity_on": 20261012}, "#/activity_on"),
     ],
 )
 async def test_bad_fields_are_named(
@@ -124,3 +139,35 @@ async def test_partners_read_only_their_dealers_log(dealers: httpx.AsyncClient) 
     assert_problem(await dealers.delete(f"{PATH}/{theirs['id']}", headers=if_match), 404)
     assert_problem(await dealers.post(PATH, json=activity(a), headers=headers), 403)
     assert (await dealers.get(f"{PATH}/{theirs['id']}")).json()["version"] == 1
+
+
+@pytest.mark.parametrize("params", [{"from": "0"}, {"to": "9999-12-31"}, {"from": "2026-02-30"}])
+async def test_bad_date_filters_are_named(
+    dealers: httpx.AsyncClient, params: dict[str, str]
+) -> None:
+    for path in (PATH, f"{PATH}/summary"):
+        r = await dealers.get(path, params=params)
+        assert_problem(r, 422)
+        assert pointers(r) == [f"#/{next(iter(params))}"]
+
+
+async def test_rows_dated_out_of_range_break_no_report(
+    dealers: httpx.AsyncClient, backend: str
+) -> None:
+    """Old rows may hold days the API no longer accepts (PostgreSQL's ±infinity): the summary
+    leaves them out and every read still answers."""
+    dealer = await create(dealers, 1)
+    kept = await record(dealers, dealer, activity_on="2026-09-03")
+    for day in extreme_days(backend):
+        odd = await record(dealers, dealer, activity_on="2026-09-04")
+        sql = f"UPDATE support_activities SET activity_on = '{day}' WHERE id = :id"
+        await execute(dealers, sql, id=odd["id"])
+    r = await dealers.get(f"{PATH}/summary")
+    assert r.status_code == 200, r.text
+    assert [(i["period"], i["activities"]) for i in r.json()["items"]] == [("2026-09", 1)]
+    r = await dealers.get(
+        f"{PATH}/summary", params={"dealer_id": dealer["id"], "from": "2026-01-01"}
+    )
+    assert r.status_code == 200 and len(r.json()["items"]) == 1
+    everything = await listed(dealers, PATH)
+    assert len(everything) == 3 and kept["id"] in {a["id"] for a in everything}

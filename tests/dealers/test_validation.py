@@ -6,7 +6,6 @@ from typing import Any
 import httpx
 import pytest
 
-from scripts.demo import demo_uscc
 from tests.dealers.helpers import (
     WRONG_CHECK_CHARACTER,
     assert_problem,
@@ -16,9 +15,21 @@ from tests.dealers.helpers import (
     listed,
     pointers,
     url,
+    uscc,
 )
 
 MISSING = object()
+
+
+async def test_names_are_kept_trimmed(dealers: httpx.AsyncClient) -> None:
+    dealer = await create(
+        dealers, 1, name="  成都锦城商贸 ", contacts=[{"name": " 王 ", "mobile": "13800138000"}]
+    )
+    assert dealer["name"] == "成都锦城商贸" and dealer["contacts"][0]["name"] == "王"
+    r = await dealers.patch(url(dealer), json={"name": "\u3000"}, headers={"If-Match": '"v1"'})
+    assert_problem(r, 422)
+    assert pointers(r) == ["#/name"]
+    assert (await dealers.get(url(dealer))).json()["name"] == "成都锦城商贸"
 
 
 @pytest.mark.parametrize(
@@ -58,7 +69,13 @@ MISSING = object()
         ("code", 1001, "#/code"),
         ("code", MISSING, "#/code"),
         ("name", "", "#/name"),
+        ("name", "   ", "#/name"),  # white space only: no name
+        ("name", "\t\n", "#/name"),
+        ("name", "\u3000", "#/name"),  # the ideographic space
         ("name", MISSING, "#/name"),
+        ("contact_name", " ", "#/contact_name"),
+        ("contacts", [{"name": "\u3000\u3000", "mobile": "13800138000"}], "#/contacts/0/name"),
+        ("contacts", [{"name": "王", "mobile": "13800138000", "role": " "}], "#/contacts/0/role"),
         ("advisor_id", "nobody", "#/advisor_id"),
         ("colour", "red", "#/colour"),  # unknown fields are refused
         ("version", 7, "#/version"),  # so is the server's own bookkeeping
@@ -157,6 +174,6 @@ async def test_keeping_your_own_uscc_is_no_conflict(dealers: httpx.AsyncClient) 
 
 async def test_a_new_valid_uscc_is_accepted(dealers: httpx.AsyncClient) -> None:
     dealer = await create(dealers, 1)
-    r = await dealers.patch(url(dealer), json={"uscc": demo_uscc(2)}, headers={"If-Match": '"v1"'})
+    r = await dealers.patch(url(dealer), json={"uscc": uscc(2)}, headers={"If-Match": '"v1"'})
     assert r.status_code == 200, r.text
-    assert (await dealers.get(url(dealer))).json()["uscc"] == demo_uscc(2)
+    assert (await dealers.get(url(dealer))).json()["uscc"] == uscc(2)

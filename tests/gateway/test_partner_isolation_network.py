@@ -35,11 +35,11 @@ async def network(
     a = await make_dealer(gw, manager, "DA", 1)
     b = await make_dealer(gw, manager, "DB", 2)
     r = await gw.post(
-        f"/v1/dealers/{b['id']}/lifecycle-transitions",
-        json={"to_stage": "negotiating"},
+        f"/v1/dealers/{b['id']}/transitions",
+        json={"to": "negotiating"},
         headers=manager,
     )
-    assert r.status_code == 201, r.text
+    assert r.status_code == 200, r.text
     outlets = {}
     for code, dealer in (("TA1", a), ("TB1", b)):
         r = await gw.post("/v1/outlets", json=outlet(code, dealer), headers=manager)
@@ -84,7 +84,7 @@ async def test_lists_hold_only_the_partners_records(
     assert r.json()["items"] == []
     r = await gw.get("/v1/dealers", params={"lifecycle_stage": "negotiating"}, headers=key)
     assert r.json()["items"] == []
-    history = await gw.get(f"/v1/dealers/{a['id']}/lifecycle-transitions", headers=key)
+    history = await gw.get(f"/v1/dealers/{a['id']}/transitions", headers=key)
     assert history.status_code == 200 and history.json()["items"] == []
     products = (await gw.get("/v1/products", headers=key)).json()["items"]
     assert [p["code"] for p in products] == ["SKU-1"]  # the catalogue is shared
@@ -95,9 +95,9 @@ async def test_another_dealers_records_look_unknown(
 ) -> None:
     key, b, theirs = network["key"], network["b"], network["outlets"]["TB1"]
     for path, real in (
-        ("/v1/dealers/{}/lifecycle-transitions", b["id"]),
+        ("/v1/dealers/{}/transitions", b["id"]),
         ("/v1/outlets/{}", theirs["id"]),
-        ("/v1/outlets/{}/moves", theirs["id"]),
+        ("/v1/outlets/{}/transitions", theirs["id"]),
     ):
         found = await gw.get(path.format(real), headers=key)
         unknown = await gw.get(path.format(UNKNOWN), headers=key)
@@ -114,21 +114,19 @@ async def test_writes_to_another_dealers_records_change_nothing(
     attempts = [
         await gw.patch(f"/v1/outlets/{theirs['id']}", json={"grade": "C"}, headers=if_match),
         await gw.delete(f"/v1/outlets/{theirs['id']}", headers=if_match),
+        await gw.post(f"/v1/outlets/{theirs['id']}/transitions", json={"to": a["id"]}, headers=key),
         await gw.post(
-            f"/v1/outlets/{theirs['id']}/moves", json={"dealer_id": a["id"]}, headers=key
-        ),
-        await gw.post(
-            f"/v1/dealers/{b['id']}/lifecycle-transitions",
-            json={"to_stage": "partner"},
+            f"/v1/dealers/{b['id']}/transitions",
+            json={"to": "partner"},
             headers=key,
         ),
     ]
     assert [r.status_code for r in attempts] == [404, 404, 404, 404]
     refused = [
         await gw.post("/v1/outlets", json=outlet("TA2", b), headers=key),
-        await gw.post(f"/v1/outlets/{mine['id']}/moves", json={"dealer_id": b["id"]}, headers=key),
+        await gw.post(f"/v1/outlets/{mine['id']}/transitions", json={"to": b["id"]}, headers=key),
     ]
-    assert [r.json()["errors"][0]["pointer"] for r in refused] == ["#/dealer_id"] * 2
+    assert [r.json()["errors"][0]["pointer"] for r in refused] == ["#/dealer_id", "#/to"]
     manager = network["manager"]
     after = (await gw.get(f"/v1/outlets/{theirs['id']}", headers=manager)).json()
     assert (after["version"], after["grade"], after["dealer_id"]) == (1, "A", b["id"])

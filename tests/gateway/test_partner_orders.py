@@ -37,9 +37,7 @@ async def test_a_partner_orders_pays_and_reads_only_its_own(
     assert refused.status_code == 422
     assert refused.json()["errors"][0]["pointer"] == "#/buyer_id"
     for status in ("submitted", "confirmed", "shipped", "delivered"):
-        r = await gw.post(
-            f"/v1/orders/{order['id']}/transitions", json={"status": status}, headers=key
-        )
+        r = await gw.post(f"/v1/orders/{order['id']}/transitions", json={"to": status}, headers=key)
         assert r.status_code == 200, r.text
     payment = {
         "payer_id": mine["id"],
@@ -63,7 +61,7 @@ async def test_a_partner_orders_pays_and_reads_only_its_own(
     listed = (await gw.get("/v1/orders", headers=key)).json()["items"]
     assert [o["id"] for o in listed] == [order["id"]]
     r = await gw.post(
-        f"/v1/orders/{other['id']}/transitions", json={"status": "submitted"}, headers=key
+        f"/v1/orders/{other['id']}/transitions", json={"to": "submitted"}, headers=key
     )
     assert r.status_code == 404
     assert (await gw.get(f"/v1/receivables/{theirs['id']}", headers=key)).status_code == 404

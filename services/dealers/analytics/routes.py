@@ -5,7 +5,6 @@ from uuid import UUID
 
 from fastapi import Query
 
-from chassis.app import resource_router
 from chassis.db import SessionDep
 from chassis.types import PERIOD_RE
 from services.dealers.analytics import service
@@ -16,9 +15,9 @@ from services.dealers.analytics.schemas import (
     OutletFlowReport,
     OutletMixReport,
 )
-from services.dealers.common import Reader
+from services.dealers.deps import Reader, make_router
 
-router = resource_router("/v1/network-analytics", "network-analytics")
+router = make_router("/v1/network-analytics", "network-analytics")
 PeriodQuery = Annotated[str | None, Query(pattern=PERIOD_RE, description="YYYY-MM")]
 
 

@@ -20,6 +20,7 @@ from services.dealers.analytics.schemas import (
     OutletMix,
 )
 from services.dealers.models import Dealer, Outlet
+from services.dealers.periods import month_of, plausible
 
 HUNDREDTH = Decimal("0.01")
 
@@ -63,12 +64,6 @@ async def outlet_mix(
     return sorted(mixes.values(), key=lambda m: (-m.outlets, str(m.key)))
 
 
-def _month(session: AsyncSession, day: Any) -> Any:
-    if session.bind is not None and session.bind.dialect.name == "postgresql":
-        return func.to_char(day, "YYYY-MM")
-    return func.strftime("%Y-%m", day)
-
-
 async def outlet_flow(
     session: AsyncSession,
     *,
@@ -79,12 +74,13 @@ async def outlet_flow(
     period_from: str | None,
     period_to: str | None,
 ) -> list[OutletFlow]:
-    """New (joined) and closed outlets per month."""
+    """New (joined) and closed outlets per month (days outside the range the API accepts, which
+    older rows may hold, have no month and are not counted)."""
     key = _key(group_by)
     counts: dict[tuple[UUID, str], dict[str, int]] = defaultdict(lambda: {"joined": 0, "closed": 0})
     for name, day in (("joined", col(Outlet.joined_on)), ("closed", col(Outlet.closed_on))):
-        month = _month(session, day)
-        stmt = select(key, month, func.count()).where(day.is_not(None))
+        month = month_of(session, day)
+        stmt = select(key, month, func.count()).where(plausible(day))
         if period_from is not None:
             stmt = stmt.where(month >= period_from)
         if period_to is not None:

@@ -4,12 +4,10 @@ from uuid import UUID
 
 from fastapi import Response, status
 
-from chassis.app import resource_router
 from chassis.db import SessionDep
 from chassis.errors import problem_responses
-from chassis.etag import IfMatch, check_if_match, set_etag
+from chassis.etag import check_if_match, set_etag
 from chassis.pagination import Cursor, Limit
-from services.dealers.common import Reader, Writer
 from services.dealers.conflicts import service
 from services.dealers.conflicts.schemas import (
     ConflictCreate,
@@ -17,9 +15,10 @@ from services.dealers.conflicts.schemas import (
     ConflictPublic,
     ConflictUpdate,
 )
+from services.dealers.deps import IfMatch, Reader, Writer, make_router
 from services.dealers.models import ConflictStatus, ConflictType
 
-router = resource_router("/v1/conflicts", "conflicts")
+router = make_router("/v1/conflicts", "conflicts")
 
 
 @router.get(

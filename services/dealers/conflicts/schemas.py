@@ -7,12 +7,11 @@ from uuid import UUID
 from pydantic import BaseModel, Field
 
 from chassis.pagination import Page
-from chassis.types import Date, Id, Lax, Money, MoneyOut, RequestModel, ResponseModel
-from services.dealers.common import Text
+from chassis.types import Id, Lax, Money, MoneyOut, PastDate, RequestModel, ResponseModel, Text
+from services.dealers.fields import Evidence
 from services.dealers.models import ConflictStatus, ConflictType
 
 Role = Literal["complainant", "respondent", "involved"]
-Evidence = Annotated[str, Field(min_length=1, max_length=500)]
 
 
 class PartyIn(RequestModel):
@@ -32,7 +31,7 @@ class PartyOut(BaseModel):
 class ConflictCreate(RequestModel):
     type: Annotated[ConflictType, Lax]
     region_id: Id
-    reported_on: Date
+    reported_on: PastDate
     description: Text
     evidence: Annotated[list[Evidence], Field(max_length=20)] = Field(default_factory=list)
     parties: Annotated[list[PartyIn], Field(min_length=1, max_length=20)]

@@ -2,7 +2,6 @@
 open → investigating → resolved | dismissed; partners see the conflicts they are party to."""
 
 from collections import defaultdict
-from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -13,14 +12,14 @@ from sqlmodel import col
 from chassis.errors import Conflict, Forbidden, NotFound, field_error
 from chassis.identity import Principal
 from chassis.outbox import emit
-from chassis.pagination import paginate
-from services.dealers.common import quantize
+from chassis.queries import apply_changes, must_exist, no_nulls, page
 from services.dealers.conflicts.schemas import (
     ConflictCreate,
     ConflictPublic,
     ConflictUpdate,
     PartyIn,
 )
+from services.dealers.fields import quantize
 from services.dealers.models import (
     NEXT_STATUS,
     ChannelConflict,
@@ -92,10 +91,8 @@ async def list_page(
         stmt = stmt.where(_party_of(dealer_ids=[dealer_id]))
     if outlet_id is not None:
         stmt = stmt.where(_party_of(outlet_id=outlet_id))
-    for name, value in {"region_id": region_id, "status": status, "type": type}.items():
-        if value is not None:
-            stmt = stmt.where(getattr(ChannelConflict, name) == value)
-    return await paginate(session, stmt, col(ChannelConflict.id), limit=limit, cursor=cursor)
+    filters = {"region_id": region_id, "status": status, "type": type}
+    return await page(session, ChannelConflict, filters, limit=limit, cursor=cursor, stmt=stmt)
 
 
 async def _resolve_party(session: AsyncSession, index: int, party: PartyIn) -> dict[str, Any]:
@@ -103,14 +100,11 @@ async def _resolve_party(session: AsyncSession, index: int, party: PartyIn) -> d
     if (party.dealer_id is None) == (party.outlet_id is None):
         raise field_error(pointer, "names either a dealer_id or an outlet_id")
     if party.outlet_id is not None:
-        outlet = await session.get(Outlet, party.outlet_id)
-        if outlet is None:
-            raise field_error(f"{pointer}/outlet_id", f"outlet {party.outlet_id} does not exist")
+        outlet = await must_exist(session, Outlet, party.outlet_id, f"{pointer}/outlet_id")
         dealer_id = outlet.dealer_id
     else:
         assert party.dealer_id is not None
-        if await session.get(Dealer, party.dealer_id) is None:
-            raise field_error(f"{pointer}/dealer_id", f"dealer {party.dealer_id} does not exist")
+        await must_exist(session, Dealer, party.dealer_id, f"{pointer}/dealer_id")
         dealer_id = party.dealer_id
     return {"dealer_id": dealer_id, "outlet_id": party.outlet_id, "role": party.role}
 
@@ -128,7 +122,7 @@ async def create(
     parties = [ConflictParty(conflict_id=conflict.id, **party) for party in resolved]
     session.add_all(parties)
     await session.flush()
-    await _emit(session, "conflict.created", conflict, parties, caller.subject)
+    await _emit(session, "conflict.created", conflict, parties, caller)
     return conflict, parties
 
 
@@ -136,9 +130,7 @@ async def update(
     session: AsyncSession, conflict: ChannelConflict, data: ConflictUpdate, *, caller: Principal
 ) -> tuple[ChannelConflict, list[ConflictParty]]:
     changes = data.model_dump(exclude_unset=True)
-    for name in ("status", "description", "evidence"):
-        if name in changes and changes[name] is None:
-            raise field_error(f"#/{name}", "may not be null")
+    no_nulls(changes, ("status", "description", "evidence"))
     target = changes.get("status")
     if target is not None and target != conflict.status:
         if target not in NEXT_STATUS[ConflictStatus(conflict.status)]:
@@ -149,12 +141,10 @@ async def update(
             raise field_error("#/resolution", "is required to resolve a conflict")
     if "penalty" in changes:
         changes["penalty"] = quantize(changes["penalty"])
-    for name, value in changes.items():
-        setattr(conflict, name, value)
-    conflict.updated_at = datetime.now(UTC)
+    apply_changes(conflict, changes)
     await session.flush()
     parties = (await parties_of(session, [conflict.id]))[conflict.id]
-    await _emit(session, "conflict.updated", conflict, parties, caller.subject)
+    await _emit(session, "conflict.updated", conflict, parties, caller)
     return conflict, parties
 
 
@@ -163,8 +153,8 @@ async def _emit(
     type: str,
     conflict: ChannelConflict,
     parties: list[ConflictParty],
-    actor: str,
+    caller: Principal,
 ) -> None:
-    data = public(conflict, parties).model_dump(mode="json") | {"actor": actor}
+    data = public(conflict, parties).model_dump(mode="json") | {"actor": caller.subject}
     dealers = {p.dealer_id for p in parties}
     await emit(session, tables.outbox, type, data, dealer_ids=dealers)

@@ -4,13 +4,11 @@ from uuid import UUID
 
 from fastapi import Response, status
 
-from chassis.app import resource_router
 from chassis.bulk import BulkRequest, BulkResult
 from chassis.db import SessionDep
 from chassis.errors import Forbidden, problem_responses
-from chassis.etag import IfMatch, check_if_match, set_etag
+from chassis.etag import check_if_match, set_etag
 from chassis.pagination import Cursor, Limit
-from services.dealers.common import Reader, Writer
 from services.dealers.dealers import lifecycle, service
 from services.dealers.dealers.schemas import (
     DealerCreate,
@@ -21,9 +19,10 @@ from services.dealers.dealers.schemas import (
     StageTransitionPage,
     StageTransitionPublic,
 )
+from services.dealers.deps import IfMatch, Reader, Writer, make_router
 from services.dealers.models import DealerTier, LifecycleStage
 
-router = resource_router("/v1/dealers", "dealers")
+router = make_router("/v1/dealers", "dealers")
 
 
 @router.get("", response_model=DealerPage, summary="List dealers", operation_id="dealers_list")
@@ -123,7 +122,7 @@ async def update_dealer(
 @router.delete(
     "/{dealer_id}",
     status_code=status.HTTP_204_NO_CONTENT,
-    summary="Delete a dealer (refused while it supplies outlets)",
+    summary="Delete a dealer (refused while outlets, orders or other records name it)",
     operation_id="dealers_delete",
     responses=problem_responses(404, 409, 412, 428),
 )
@@ -138,11 +137,13 @@ async def delete_dealer(
 
 
 @router.post(
-    "/{dealer_id}/lifecycle-transitions",
-    response_model=StageTransitionPublic,
-    status_code=status.HTTP_201_CREATED,
+    "/{dealer_id}/transitions",
+    response_model=DealerPublic,
     summary="Move a dealer's lifecycle stage (forward one step, or back with a reason)",
-    operation_id="dealers_lifecycle_transitions_create",
+    description="Answers the dealer at its new stage. The move is recorded with its day (`on`), "
+    "reason and actor; the current stage, or a stage the current one can't move to, is a 409 "
+    "naming `#/to` and the moves allowed.",
+    operation_id="dealers_transitions_create",
     responses=problem_responses(404, 409, 412),
 )
 async def transition_dealer(
@@ -152,22 +153,22 @@ async def transition_dealer(
     caller: Writer,
     response: Response,
     if_match: IfMatch = None,
-) -> StageTransitionPublic:
+) -> DealerPublic:
     dealer = await service.get(session, dealer_id, caller=caller)
     if caller.is_partner:
         raise Forbidden("partners cannot change a dealer's lifecycle stage")
     if if_match is not None:
         check_if_match(if_match, dealer.version)
-    record = await lifecycle.transition(session, dealer, body, caller=caller)
+    await lifecycle.transition(session, dealer, body, caller=caller)
     set_etag(response, dealer.version)
-    return StageTransitionPublic.model_validate(record)
+    return DealerPublic.model_validate(dealer)
 
 
 @router.get(
-    "/{dealer_id}/lifecycle-transitions",
+    "/{dealer_id}/transitions",
     response_model=StageTransitionPage,
     summary="A dealer's lifecycle history, oldest first",
-    operation_id="dealers_lifecycle_transitions_list",
+    operation_id="dealers_transitions_list",
     responses=problem_responses(404),
 )
 async def list_transitions(

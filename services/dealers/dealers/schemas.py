@@ -1,4 +1,4 @@
-"""Request and response models for `/v1/dealers` and a dealer's lifecycle transitions."""
+"""Request and response models for `/v1/dealers` and the transitions of its lifecycle stage."""
 
 from datetime import date, datetime
 from decimal import Decimal
@@ -8,12 +8,20 @@ from uuid import UUID
 from pydantic import Field
 
 from chassis.pagination import Page
-from chassis.types import Date, Id, Lax, Money, MoneyOut, RequestModel, ResponseModel
-from services.dealers.common import Code, Count, Mobile, Name, Text, Uscc
+from chassis.types import (
+    Id,
+    Lax,
+    Money,
+    MoneyOut,
+    Name,
+    PastDate,
+    RequestModel,
+    ResponseModel,
+    Text,
+)
+from services.dealers.fields import Code, ContactName, Count, Mobile, Role, Uscc
 from services.dealers.models import DealerTier, LifecycleStage
 
-ContactName = Annotated[str, Field(min_length=1, max_length=100)]
-Role = Annotated[str, Field(min_length=1, max_length=50)]
 Tier = Annotated[DealerTier, Lax]
 Stage = Annotated[LifecycleStage, Lax]
 
@@ -92,17 +100,21 @@ DealerPage = Page[DealerPublic]
 
 
 class StageTransitionCreate(RequestModel):
-    to_stage: Stage = Field(description="The next stage, or any earlier one (with a reason)")
+    to: Stage = Field(description="The next stage, or any earlier one (with a reason)")
+    on: PastDate | None = Field(
+        default=None,
+        description="The day the relationship moved: not in the future, not before the dealer's "
+        "previous change; today (UTC) by default",
+    )
     reason: Text | None = Field(default=None, description="Required when going back")
-    transitioned_on: Date | None = Field(default=None, description="Defaults to today (UTC)")
 
 
 class StageTransitionPublic(ResponseModel):
     id: UUID
     dealer_id: UUID
-    from_stage: LifecycleStage
-    to_stage: LifecycleStage
-    transitioned_on: date
+    from_: LifecycleStage = Field(validation_alias="from_stage", serialization_alias="from")
+    to: LifecycleStage = Field(validation_alias="to_stage")
+    on: date = Field(validation_alias="transitioned_on")
     reason: str | None
     actor: str
     created_at: datetime

@@ -1,70 +1,66 @@
 """Rules and queries of dealers, partner isolation included. Services flush; the request's session
 commits."""
 
-from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 from starlette.responses import Response
 
 from chassis.bulk import Batch, upsert_by_key, written_events
-from chassis.errors import Forbidden, NotFound, field_error
+from chassis.errors import Conflict, FieldError, Forbidden, NotFound
 from chassis.identity import Principal
 from chassis.outbox import emit, emit_many
-from chassis.pagination import paginate
-from services.dealers.common import check_unique, quantize, reject_taken
+from chassis.queries import apply_changes, get_or_404, no_nulls, page
 from services.dealers.dealers.schemas import DealerCreate, DealerPublic, DealerUpdate
-from services.dealers.models import Dealer, DealerTier, LifecycleStage, tables
+from services.dealers.fields import quantize
+from services.dealers.models import (
+    ConflictParty,
+    Dealer,
+    Order,
+    Outlet,
+    ScorecardEvaluation,
+    SupportActivity,
+    tables,
+)
+from services.dealers.unique import check_unique, reject_taken
 
 _REQUIRED = ("name", "uscc", "region_id", "tier", "credit_limit", "contacts")
 _MONEY = ("credit_limit", "annual_turnover")
 # Partners keep their contact details current; the rest is master data owned by ERP and sales.
 _PARTNER_EDITABLE = frozenset({"contact_name", "contact_mobile", "contacts"})
+# What keeps a dealer from being deleted: the records that name it, as (kind, one of them in
+# words, the column naming the dealer, what to count).
+_REFERENCES: tuple[tuple[str, str, Any, Any], ...] = (
+    ("outlets", "outlet", Outlet.dealer_id, Outlet.id),
+    ("orders", "order", Order.dealer_id, Order.id),
+    ("support_activities", "support activity", SupportActivity.dealer_id, SupportActivity.id),
+    (
+        "scorecard_evaluations",
+        "scorecard evaluation",
+        ScorecardEvaluation.dealer_id,
+        ScorecardEvaluation.id,
+    ),
+    ("channel_conflicts", "channel conflict", ConflictParty.dealer_id, ConflictParty.conflict_id),
+)
 
 
 async def get(session: AsyncSession, dealer_id: UUID, *, caller: Principal) -> Dealer:
     """The dealer, or 404 when it does not exist or the caller may not act for it."""
-    dealer = await session.get(Dealer, dealer_id) if caller.can_act_for(dealer_id) else None
-    if dealer is None:
+    if not caller.can_act_for(dealer_id):
         raise NotFound(f"Dealer {dealer_id} does not exist.")
-    return dealer
+    return await get_or_404(session, Dealer, dealer_id, "Dealer")
 
 
 async def list_page(
-    session: AsyncSession,
-    *,
-    caller: Principal,
-    limit: int,
-    cursor: str | None,
-    code: str | None = None,
-    region_id: UUID | None = None,
-    tier: DealerTier | None = None,
-    advisor_id: UUID | None = None,
-    lifecycle_stage: LifecycleStage | None = None,
+    session: AsyncSession, *, caller: Principal, limit: int, cursor: str | None, **filters: Any
 ) -> tuple[list[Dealer], str | None]:
     stmt = select(Dealer)
     if caller.is_partner:
         stmt = stmt.where(col(Dealer.id).in_(caller.dealer_ids))
-    filters = {
-        "code": code,
-        "region_id": region_id,
-        "tier": tier,
-        "advisor_id": advisor_id,
-        "lifecycle_stage": lifecycle_stage,
-    }
-    for name, value in filters.items():
-        if value is not None:
-            stmt = stmt.where(getattr(Dealer, name) == value)
-    return await paginate(session, stmt, col(Dealer.id), limit=limit, cursor=cursor)
-
-
-def _check_fields(changes: dict[str, Any]) -> None:
-    for name in _REQUIRED:
-        if name in changes and changes[name] is None:
-            raise field_error(f"#/{name}", "may not be null")
+    return await page(session, Dealer, filters, limit=limit, cursor=cursor, stmt=stmt)
 
 
 def _normalise(changes: dict[str, Any]) -> dict[str, Any]:
@@ -94,7 +90,7 @@ async def create(session: AsyncSession, data: DealerCreate, *, caller: Principal
     dealer = Dealer(**changes)
     session.add(dealer)
     await session.flush()
-    await _emit(session, "dealer.created", dealer, caller.subject)
+    await _emit(session, "dealer.created", dealer, caller)
     return dealer
 
 
@@ -102,18 +98,41 @@ async def update(
     session: AsyncSession, dealer: Dealer, data: DealerUpdate, *, caller: Principal
 ) -> Dealer:
     changes = _normalise(data.model_dump(exclude_unset=True))
-    _check_fields(changes)
+    no_nulls(changes, _REQUIRED)
     await check_unique(session, Dealer, changes, dealer.id, ("uscc",), "dealer")
-    for name, value in changes.items():
-        setattr(dealer, name, value)
-    dealer.updated_at = datetime.now(UTC)
+    apply_changes(dealer, changes)
     await session.flush()
-    await _emit(session, "dealer.updated", dealer, caller.subject)
+    await _emit(session, "dealer.updated", dealer, caller)
     return dealer
 
 
+async def references(session: AsyncSession, dealer_id: UUID) -> dict[str, int]:
+    """How many records of each kind name the dealer (kinds with none left out), for instance
+    `{"outlets": 3, "support_activities": 1}`."""
+    found: dict[str, int] = {}
+    for name, _, column, counted in _REFERENCES:
+        stmt = select(func.count(distinct(col(counted)))).where(col(column) == dealer_id)
+        n = await session.scalar(stmt)
+        if n:
+            found[name] = int(n)
+    return found
+
+
 async def delete(session: AsyncSession, dealer: Dealer, *, caller: Principal) -> None:
-    await _emit(session, "dealer.deleted", dealer, caller.subject)
+    """Refused (409) while records name the dealer: the problem says which and how many."""
+    held = await references(session, dealer.id)
+    if held:
+        one = {name: single for name, single, _, _ in _REFERENCES}
+        counts = [
+            f"{n} {one[name] if n == 1 else name.replace('_', ' ')}" for name, n in held.items()
+        ]
+        raise Conflict(
+            f"Dealer {dealer.id} is still referenced by {', '.join(counts)}: move or delete "
+            "them first (an outlet changes dealer through POST /v1/outlets/{id}/transitions).",
+            errors=[FieldError("#", f"is referenced by {count}") for count in counts],
+            references=held,
+        )
+    await _emit(session, "dealer.deleted", dealer, caller)
     await session.delete(dealer)
     await session.flush()
 
@@ -146,6 +165,6 @@ async def bulk_upsert(
     return batch.response(dict(zip(indices, written, strict=True)))
 
 
-async def _emit(session: AsyncSession, type: str, dealer: Dealer, actor: str) -> None:
-    data = DealerPublic.model_validate(dealer).model_dump(mode="json") | {"actor": actor}
+async def _emit(session: AsyncSession, type: str, dealer: Dealer, caller: Principal) -> None:
+    data = DealerPublic.model_validate(dealer).model_dump(mode="json") | {"actor": caller.subject}
     await emit(session, tables.outbox, type, data, dealer_ids=[dealer.id])

@@ -21,7 +21,7 @@ class DealerTier(StrEnum):
 
 
 class LifecycleStage(StrEnum):
-    """The relationship with a core customer, in order (DOMAIN.md §2)."""
+    """The stages of the relationship with a core dealer, in the order it develops."""
 
     identified = "identified"  # 识别客户，确定目标
     negotiating = "negotiating"  # 沟通说服，达成合作

@@ -101,7 +101,7 @@ class OrderLine(Base, table=True):
 
 
 class OrderTransition(Base, table=True):
-    """One move of an order's status: when and by whom."""
+    """One move of an order's status: when it happened (`at`), when it was recorded, by whom."""
 
     __tablename__ = "order_transitions"
 
@@ -116,6 +116,7 @@ class OrderTransition(Base, table=True):
     reason: str | None = Field(default=None, sa_type=Text)
     actor: str = Field(sa_type=String(200), nullable=False)
     at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime())
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime())
 
 
 class PaymentMethod(StrEnum):

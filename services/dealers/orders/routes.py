@@ -1,25 +1,24 @@
 """HTTP routes of `/v1/orders`: create (an `Idempotency-Key` is required), read, change a
 draft, move along the lifecycle, and the history of moves."""
 
-from typing import Annotated
 from uuid import UUID
 
-from fastapi import Header, Response, status
+from fastapi import Response, status
 
-from chassis.app import resource_router
 from chassis.db import SessionDep
 from chassis.errors import problem_responses
-from chassis.etag import IfMatch, check_if_match, set_etag
-from chassis.pagination import Cursor, Limit, decode_int_cursor, encode_cursor
+from chassis.etag import check_if_match, set_etag
+from chassis.pagination import Cursor, Limit, decode_int_cursor
+from chassis.queries import split_page
 from chassis.types import Date
-from services.dealers.common import Reader, Trader
+from services.dealers.deps import IdempotencyKey, IfMatch, Reader, Trader, make_router
 from services.dealers.models import OrderKind, OrderStatus
-from services.dealers.orders import service
+from services.dealers.orders import lifecycle, service
+from services.dealers.orders.lines import lines_of
 from services.dealers.orders.schemas import (
     OrderCreate,
     OrderPage,
     OrderPublic,
-    OrderSummary,
     OrderUpdate,
     SellInPage,
     SellInRow,
@@ -27,20 +26,10 @@ from services.dealers.orders.schemas import (
     TransitionPage,
     TransitionPublic,
 )
+from services.dealers.orders.sell_in import sell_in as sell_in_rows
 
-router = resource_router("/v1/orders", "orders")
-sell_in = resource_router("/v1/sell-in", "orders")
-
-IdempotencyKey = Annotated[
-    str,
-    Header(
-        alias="Idempotency-Key",
-        min_length=1,
-        max_length=255,
-        description="Required: a retry with the same key and body answers the first result and "
-        "makes no second order",
-    ),
-]
+router = make_router("/v1/orders", "orders")
+sell_in = make_router("/v1/sell-in", "orders")
 
 
 @router.get("", response_model=OrderPage, summary="List orders", operation_id="orders_list")
@@ -70,13 +59,7 @@ async def list_orders(
         status=status,
         product_id=product_id,
     )
-    items = [
-        OrderSummary.model_validate(
-            service.columns(r) | {"open_amount": r.total_amount - r.paid_amount}
-        )
-        for r in rows
-    ]
-    return OrderPage(items=items, next_cursor=next_cursor)
+    return OrderPage(items=[service.summary(r) for r in rows], next_cursor=next_cursor)
 
 
 @router.post(
@@ -112,7 +95,7 @@ async def get_order(
 ) -> OrderPublic:
     order = await service.get(session, order_id, caller=caller)
     set_etag(response, order.version)
-    return service.public(order, await service.lines_of(session, order_id))
+    return service.public(order, await lines_of(session, order_id))
 
 
 @router.patch(
@@ -141,6 +124,8 @@ async def update_order(
     "/{order_id}/transitions",
     response_model=OrderPublic,
     summary="Move an order: submit (checks credit), confirm, ship, deliver (into stock), cancel",
+    description="`to` is the next status. Answers the order in its new status; its current "
+    "status, or one it can't move to from there, is a 409 naming `#/to` and the moves allowed.",
     operation_id="orders_transitions_create",
     responses=problem_responses(404, 409, 412),
 )
@@ -152,7 +137,7 @@ async def move_order(
     response: Response,
     if_match: IfMatch = None,
 ) -> OrderPublic:
-    order, lines = await service.transition(
+    order, lines = await lifecycle.transition(
         session, order_id, body, caller=caller, if_match=if_match
     )
     set_etag(response, order.version)
@@ -170,7 +155,7 @@ async def list_moves(
     order_id: UUID, session: SessionDep, caller: Reader, limit: Limit = 50, cursor: Cursor = None
 ) -> TransitionPage:
     await service.get(session, order_id, caller=caller)
-    rows, next_cursor = await service.history(session, order_id, limit=limit, cursor=cursor)
+    rows, next_cursor = await lifecycle.history(session, order_id, limit=limit, cursor=cursor)
     return TransitionPage(
         items=[TransitionPublic.model_validate(r) for r in rows], next_cursor=next_cursor
     )
@@ -196,7 +181,7 @@ async def list_sell_in(
     offset = decode_int_cursor(cursor) if cursor else 0
     if offset < 0:
         offset = 0
-    rows = await service.sell_in(
+    rows = await sell_in_rows(
         session,
         caller=caller,
         limit=limit,
@@ -207,6 +192,7 @@ async def list_sell_in(
         buyer_id=location_id,
         product_id=product_id,
     )
-    next_cursor = encode_cursor(offset + limit) if len(rows) > limit else None
-    items = [SellInRow.model_validate(row._mapping) for row in rows[:limit]]
-    return SellInPage(items=items, next_cursor=next_cursor)
+    kept, next_cursor = split_page(rows, limit, lambda _: offset + limit)
+    return SellInPage(
+        items=[SellInRow.model_validate(row._mapping) for row in kept], next_cursor=next_cursor
+    )

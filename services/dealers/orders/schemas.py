@@ -7,8 +7,17 @@ from uuid import UUID
 from pydantic import Field, model_validator
 
 from chassis.pagination import Page
-from chassis.types import Id, Lax, Money, MoneyOut, RequestModel, ResponseModel, Timestamp
-from services.dealers.common import Code, Text
+from chassis.types import (
+    Id,
+    Lax,
+    Money,
+    MoneyOut,
+    PastTimestamp,
+    RequestModel,
+    ResponseModel,
+    Text,
+)
+from services.dealers.fields import Code
 from services.dealers.models import OrderKind, OrderStatus
 
 MAX_ORDER_LINES = 500
@@ -37,9 +46,10 @@ class OrderCreate(RequestModel):
     proposal_ids: list[Id] | None = Field(default=None, min_length=1, max_length=MAX_ORDER_LINES)
     payment_terms_days: TermsDays = 30
     note: Text | None = None
-    placed_at: Timestamp | None = Field(
+    placed_at: PastTimestamp | None = Field(
         default=None,
-        description="When it was placed, for an order an ERP records after the fact; default now",
+        description="When it was placed, for an order an ERP records after the fact: not in the "
+        "future; default now",
     )
 
     @model_validator(mode="after")
@@ -59,11 +69,11 @@ class OrderUpdate(RequestModel):
 
 
 class TransitionCreate(RequestModel):
-    status: Annotated[OrderStatus, Lax] = Field(
+    to: Annotated[OrderStatus, Lax] = Field(
         description="The next status: submitted, confirmed, shipped, delivered or cancelled"
     )
     reason: Text | None = Field(default=None, description="Required to cancel")
-    at: Timestamp | None = Field(
+    at: PastTimestamp | None = Field(
         default=None,
         description="When the move happened, for moves an ERP records after the fact: not in "
         "the future, not before the order's previous move; default now",
@@ -134,13 +144,16 @@ OrderPage = Page[OrderSummary]
 
 
 class TransitionPublic(ResponseModel):
+    """One move of an order; `from` is null for the move that made the draft."""
+
     id: UUID
     order_id: UUID
-    from_status: OrderStatus | None
-    to_status: OrderStatus
+    from_: OrderStatus | None = Field(validation_alias="from_status", serialization_alias="from")
+    to: OrderStatus = Field(validation_alias="to_status")
+    at: datetime
     reason: str | None
     actor: str
-    at: datetime
+    created_at: datetime
 
 
 TransitionPage = Page[TransitionPublic]

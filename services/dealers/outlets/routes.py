@@ -4,26 +4,25 @@ from uuid import UUID
 
 from fastapi import Response, status
 
-from chassis.app import resource_router
 from chassis.bulk import BulkRequest, BulkResult
 from chassis.db import SessionDep
 from chassis.errors import problem_responses
-from chassis.etag import IfMatch, check_if_match, set_etag
+from chassis.etag import check_if_match, set_etag
 from chassis.pagination import Cursor, Limit
-from services.dealers.common import Reader, Writer
+from services.dealers.deps import IfMatch, Reader, Writer, make_router
 from services.dealers.models import OutletGrade, OutletStatus, OutletType
 from services.dealers.outlets import service
 from services.dealers.outlets.schemas import (
     OutletCreate,
-    OutletMoveCreate,
-    OutletMovePage,
-    OutletMovePublic,
     OutletPage,
     OutletPublic,
+    OutletTransitionCreate,
+    OutletTransitionPage,
+    OutletTransitionPublic,
     OutletUpdate,
 )
 
-router = resource_router("/v1/outlets", "outlets")
+router = make_router("/v1/outlets", "outlets")
 
 
 @router.get("", response_model=OutletPage, summary="List outlets", operation_id="outlets_list")
@@ -138,41 +137,42 @@ async def delete_outlet(
 
 
 @router.post(
-    "/{outlet_id}/moves",
-    response_model=OutletMovePublic,
-    status_code=status.HTTP_201_CREATED,
-    summary="Move an outlet to another supplying dealer, keeping the history",
-    operation_id="outlets_moves_create",
+    "/{outlet_id}/transitions",
+    response_model=OutletPublic,
+    summary="Hand an outlet to another supplying dealer, keeping the history",
+    description="`to` is the new supplying dealer's id. Answers the outlet with its new dealer; "
+    "the dealer that already supplies it is a 409 naming `#/to`.",
+    operation_id="outlets_transitions_create",
     responses=problem_responses(404, 409, 412),
 )
-async def move_outlet(
+async def transition_outlet(
     outlet_id: UUID,
-    body: OutletMoveCreate,
+    body: OutletTransitionCreate,
     session: SessionDep,
     caller: Writer,
     response: Response,
     if_match: IfMatch = None,
-) -> OutletMovePublic:
+) -> OutletPublic:
     outlet = await service.get(session, outlet_id, caller=caller)
     if if_match is not None:
         check_if_match(if_match, outlet.version)
-    record = await service.move(session, outlet, body, caller=caller)
+    await service.transition(session, outlet, body, caller=caller)
     set_etag(response, outlet.version)
-    return OutletMovePublic.model_validate(record)
+    return OutletPublic.model_validate(outlet)
 
 
 @router.get(
-    "/{outlet_id}/moves",
-    response_model=OutletMovePage,
-    summary="An outlet's moves between supplying dealers, oldest first",
-    operation_id="outlets_moves_list",
+    "/{outlet_id}/transitions",
+    response_model=OutletTransitionPage,
+    summary="An outlet's changes of supplying dealer, oldest first",
+    operation_id="outlets_transitions_list",
     responses=problem_responses(404),
 )
-async def list_moves(
+async def list_transitions(
     outlet_id: UUID, session: SessionDep, caller: Reader, limit: Limit = 50, cursor: Cursor = None
-) -> OutletMovePage:
+) -> OutletTransitionPage:
     await service.get(session, outlet_id, caller=caller)
-    rows, next_cursor = await service.moves(session, outlet_id, limit=limit, cursor=cursor)
-    return OutletMovePage(
-        items=[OutletMovePublic.model_validate(r) for r in rows], next_cursor=next_cursor
+    rows, next_cursor = await service.history(session, outlet_id, limit=limit, cursor=cursor)
+    return OutletTransitionPage(
+        items=[OutletTransitionPublic.model_validate(r) for r in rows], next_cursor=next_cursor
     )

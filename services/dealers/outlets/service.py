@@ -1,38 +1,33 @@
-"""Rules and queries of outlets: a partner sees and writes only its dealers' outlets; a move to
-another supplying dealer is recorded, in single writes and in bulk alike."""
+"""Rules and queries of outlets: a partner sees and writes only its dealers' outlets; a change
+of supplying dealer is recorded as a transition, in single writes and in bulk alike."""
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 from starlette.responses import Response
 
 from chassis.bulk import Batch, lookup, upsert_by_key, written_events
 from chassis.db import new_id
-from chassis.errors import Conflict, FieldError, NotFound, field_error
+from chassis.errors import FieldError, field_error
 from chassis.identity import Principal
 from chassis.outbox import emit, emit_many
-from chassis.pagination import paginate
-from services.dealers.common import check_unique, known_dealers
-from services.dealers.models import (
-    Outlet,
-    OutletGrade,
-    OutletMove,
-    OutletStatus,
-    OutletType,
-    tables,
-)
+from chassis.queries import apply_changes, no_nulls, page
+from services.dealers.models import Outlet, OutletMove, OutletStatus, tables
 from services.dealers.outlets.schemas import (
     OutletCreate,
-    OutletMoveCreate,
-    OutletMovePublic,
     OutletPublic,
+    OutletTransitionCreate,
+    OutletTransitionPublic,
     OutletUpdate,
 )
+from services.dealers.partners import get_owned, known_dealers
+from services.dealers.transitions import already, not_before
+from services.dealers.unique import check_unique
 
 _REQUIRED = ("name", "type", "grade", "region_id", "status")
 BULK_MOVE_REASON = "bulk upsert"
@@ -42,45 +37,23 @@ MICRO_DEGREE = Decimal("0.000001")
 
 async def get(session: AsyncSession, outlet_id: UUID, *, caller: Principal) -> Outlet:
     """The outlet, or 404 when it does not exist or belongs to a dealer the caller can't act for."""
-    outlet = await session.get(Outlet, outlet_id)
-    if outlet is None or not caller.can_act_for(outlet.dealer_id):
-        raise NotFound(f"Outlet {outlet_id} does not exist.")
-    return outlet
+    return await get_owned(session, Outlet, outlet_id, "Outlet", caller)
 
 
 async def list_page(
-    session: AsyncSession,
-    *,
-    caller: Principal,
-    limit: int,
-    cursor: str | None,
-    code: str | None = None,
-    dealer_id: UUID | None = None,
-    region_id: UUID | None = None,
-    type: OutletType | None = None,
-    grade: OutletGrade | None = None,
-    status: OutletStatus | None = None,
+    session: AsyncSession, *, caller: Principal, limit: int, cursor: str | None, **filters: Any
 ) -> tuple[list[Outlet], str | None]:
     stmt = select(Outlet)
     if caller.is_partner:
         stmt = stmt.where(col(Outlet.dealer_id).in_(caller.dealer_ids))
-    filters = {
-        "code": code,
-        "dealer_id": dealer_id,
-        "region_id": region_id,
-        "type": type,
-        "grade": grade,
-        "status": status,
-    }
-    for name, value in filters.items():
-        if value is not None:
-            stmt = stmt.where(getattr(Outlet, name) == value)
-    return await paginate(session, stmt, col(Outlet.id), limit=limit, cursor=cursor)
+    return await page(session, Outlet, filters, limit=limit, cursor=cursor, stmt=stmt)
 
 
-async def _check_dealer(session: AsyncSession, dealer_id: UUID, caller: Principal) -> None:
+async def _check_dealer(
+    session: AsyncSession, dealer_id: UUID, caller: Principal, pointer: str = "#/dealer_id"
+) -> None:
     if not await known_dealers(session, [dealer_id], caller):
-        raise field_error("#/dealer_id", f"dealer {dealer_id} does not exist")
+        raise field_error(pointer, f"dealer {dealer_id} does not exist")
 
 
 def _closing(changes: dict[str, Any], outlet: Outlet | None) -> dict[str, Any]:
@@ -89,8 +62,8 @@ def _closing(changes: dict[str, Any], outlet: Outlet | None) -> dict[str, Any]:
         if changes.get(name) is not None:
             changes[name] = _degrees(changes[name])
     closed = changes.get("status") == OutletStatus.closed
-    already = outlet is not None and outlet.closed_on is not None
-    if closed and changes.get("closed_on") is None and not already:
+    already_closed = outlet is not None and outlet.closed_on is not None
+    if closed and changes.get("closed_on") is None and not already_closed:
         changes["closed_on"] = datetime.now(UTC).date()
     return changes
 
@@ -113,7 +86,7 @@ async def create(session: AsyncSession, data: OutletCreate, *, caller: Principal
     outlet = Outlet(**changes)
     session.add(outlet)
     await session.flush()
-    await _emit(session, "outlet.created", outlet, caller.subject)
+    await _emit(session, "outlet.created", outlet, caller)
     return outlet
 
 
@@ -121,59 +94,59 @@ async def update(
     session: AsyncSession, outlet: Outlet, data: OutletUpdate, *, caller: Principal
 ) -> Outlet:
     changes = data.model_dump(exclude_unset=True)
-    for name in _REQUIRED:
-        if name in changes and changes[name] is None:
-            raise field_error(f"#/{name}", "may not be null")
-    for name, value in _closing(changes, outlet).items():
-        setattr(outlet, name, value)
-    outlet.updated_at = datetime.now(UTC)
+    no_nulls(changes, _REQUIRED)
+    apply_changes(outlet, _closing(changes, outlet))
     await session.flush()
-    await _emit(session, "outlet.updated", outlet, caller.subject)
+    await _emit(session, "outlet.updated", outlet, caller)
     return outlet
 
 
 async def delete(session: AsyncSession, outlet: Outlet, *, caller: Principal) -> None:
-    await _emit(session, "outlet.deleted", outlet, caller.subject)
+    await _emit(session, "outlet.deleted", outlet, caller)
     await session.delete(outlet)
     await session.flush()
 
 
-async def move(
-    session: AsyncSession, outlet: Outlet, data: OutletMoveCreate, *, caller: Principal
+async def transition(
+    session: AsyncSession, outlet: Outlet, data: OutletTransitionCreate, *, caller: Principal
 ) -> OutletMove:
-    if data.dealer_id == outlet.dealer_id:
-        raise Conflict("The outlet is already supplied by that dealer.", field="dealer_id")
-    await _check_dealer(session, data.dealer_id, caller)
-    now = datetime.now(UTC)
+    """Hand the outlet to another supplying dealer (`to`), recording from whom, when and why."""
+    if data.to == outlet.dealer_id:
+        raise already("Outlet", f"supplied by dealer {data.to}")
+    await _check_dealer(session, data.to, caller, "#/to")
+    previous = await session.scalar(
+        select(func.max(col(OutletMove.moved_on))).where(col(OutletMove.outlet_id) == outlet.id)
+    )
+    today = datetime.now(UTC).date()
+    if data.on is not None:
+        not_before(data.on, previous, "#/on", "outlet")
     record = OutletMove(
         outlet_id=outlet.id,
         from_dealer_id=outlet.dealer_id,
-        to_dealer_id=data.dealer_id,
-        moved_on=data.moved_on or now.date(),
+        to_dealer_id=data.to,
+        moved_on=data.on or max(today, previous or today),
         reason=data.reason,
         actor=caller.subject,
     )
-    outlet.dealer_id = data.dealer_id
-    outlet.updated_at = now
+    apply_changes(outlet, {"dealer_id": data.to})
     session.add(record)
     await session.flush()
-    payload = OutletMovePublic.model_validate(record).model_dump(mode="json")
+    payload = OutletTransitionPublic.model_validate(record).model_dump(mode="json", by_alias=True)
     dealers = [record.from_dealer_id, record.to_dealer_id]
     await emit(session, tables.outbox, "outlet.moved", payload, dealer_ids=dealers)
     return record
 
 
-async def moves(
+async def history(
     session: AsyncSession, outlet_id: UUID, *, limit: int, cursor: str | None
 ) -> tuple[list[OutletMove], str | None]:
-    stmt = select(OutletMove).where(col(OutletMove.outlet_id) == outlet_id)
-    return await paginate(session, stmt, col(OutletMove.id), limit=limit, cursor=cursor)
+    return await page(session, OutletMove, {"outlet_id": outlet_id}, limit=limit, cursor=cursor)
 
 
 async def bulk_upsert(
     session: AsyncSession, raw: list[dict[str, Any]], *, caller: Principal
 ) -> Response:
-    """Upsert outlets by code; an item naming another supplying dealer records a move."""
+    """Upsert outlets by code; an item naming another supplying dealer records a transition."""
     batch = Batch(raw, OutletCreate)
     batch.first_by_key("code")
     allowed = await known_dealers(session, {m.dealer_id for _, m in batch.valid}, caller)
@@ -236,6 +209,6 @@ async def _record_bulk_moves(
         await session.execute(insert(OutletMove.__table__), moved)  # type: ignore[attr-defined]
 
 
-async def _emit(session: AsyncSession, type: str, outlet: Outlet, actor: str) -> None:
-    data = OutletPublic.model_validate(outlet).model_dump(mode="json") | {"actor": actor}
+async def _emit(session: AsyncSession, type: str, outlet: Outlet, caller: Principal) -> None:
+    data = OutletPublic.model_validate(outlet).model_dump(mode="json") | {"actor": caller.subject}
     await emit(session, tables.outbox, type, data, dealer_ids=[outlet.dealer_id])

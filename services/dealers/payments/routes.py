@@ -1,19 +1,18 @@
 """HTTP routes of `/v1/payments` (an `Idempotency-Key` is required to record one) and
 `/v1/receivables` (per customer: open balance, ageing, overdue)."""
 
-from datetime import date
+from typing import Annotated
 from uuid import UUID
 
-from fastapi import Response, status
+from fastapi import Query, Response, status
 
-from chassis.app import resource_router
 from chassis.db import SessionDep
 from chassis.errors import problem_responses
 from chassis.pagination import Cursor, Limit
 from chassis.types import Date
-from services.dealers.common import Reader, Trader
+from services.dealers.deps import IdempotencyKey, Reader, Trader, make_router
 from services.dealers.models import LocationType, PaymentMethod
-from services.dealers.orders.routes import IdempotencyKey
+from services.dealers.payments import receivables as books
 from services.dealers.payments import service
 from services.dealers.payments.schemas import (
     PaymentCreate,
@@ -24,8 +23,16 @@ from services.dealers.payments.schemas import (
     ReceivablePage,
 )
 
-payments = resource_router("/v1/payments", "payments")
-receivables = resource_router("/v1/receivables", "payments")
+payments = make_router("/v1/payments", "payments")
+receivables = make_router("/v1/receivables", "payments")
+AsOf = Annotated[
+    Date | None,
+    Query(
+        description="The end of this day (UTC): only what was submitted, delivered, cancelled "
+        "and paid by then counts, and ageing runs to it; default: the books as they stand, "
+        "aged to today"
+    ),
+]
 
 
 @payments.get("", response_model=PaymentPage, summary="List payments", operation_id="payments_list")
@@ -105,12 +112,12 @@ async def list_receivables(
     dealer_id: UUID | None = None,
     customer_type: LocationType | None = None,
     overdue: bool | None = None,
-    as_of: Date | None = None,
+    as_of: AsOf = None,
 ) -> ReceivablePage:
-    items, next_cursor = await service.receivables(
+    items, next_cursor = await books.receivables(
         session,
         caller=caller,
-        as_of=as_of or service.today(),
+        as_of=as_of,
         limit=limit,
         cursor=cursor,
         dealer_id=dealer_id,
@@ -128,7 +135,6 @@ async def list_receivables(
     responses=problem_responses(404),
 )
 async def get_receivable(
-    customer_id: UUID, session: SessionDep, caller: Reader, as_of: Date | None = None
+    customer_id: UUID, session: SessionDep, caller: Reader, as_of: AsOf = None
 ) -> ReceivableDetail:
-    day: date = as_of or service.today()
-    return await service.receivable(session, customer_id, caller=caller, as_of=day)
+    return await books.receivable(session, customer_id, caller=caller, as_of=as_of)

@@ -7,8 +7,8 @@ from uuid import UUID
 from pydantic import Field
 
 from chassis.pagination import Page
-from chassis.types import Date, Id, Lax, Money, MoneyOut, RequestModel, ResponseModel
-from services.dealers.common import Code, Text
+from chassis.types import Id, Lax, Money, MoneyOut, PastDate, RequestModel, ResponseModel, Text
+from services.dealers.fields import Code
 from services.dealers.models import OrderStatus, PaymentMethod
 
 MAX_ALLOCATIONS = 100
@@ -27,7 +27,7 @@ class PaymentCreate(RequestModel):
     payer_id: Id = Field(description="The buyer: a dealer's id or an outlet's id")
     amount: Money
     method: Annotated[PaymentMethod, Lax]
-    paid_on: Date
+    paid_on: PastDate
     allocations: list[AllocationIn] = Field(min_length=1, max_length=MAX_ALLOCATIONS)
     note: Text | None = None
 
@@ -70,7 +70,7 @@ PaymentPage = Page[PaymentSummary]
 
 
 class Ageing(ResponseModel):
-    """What is open on delivered orders, by days since delivery."""
+    """What is open on delivered orders, by days from delivery to `as_of`."""
 
     days_0_30: MoneyOut
     days_31_60: MoneyOut
@@ -97,8 +97,11 @@ class Receivable(ResponseModel):
     dealer_id: UUID
     as_of: date
     credit_limit: MoneyOut | None = Field(description="None: not credit-checked")
-    open_balance: MoneyOut = Field(description="Unpaid on delivered orders")
-    open_orders: MoneyOut = Field(description="Unpaid on submitted, confirmed or shipped orders")
+    open_balance: MoneyOut = Field(description="Unpaid on orders delivered by `as_of`")
+    open_orders: MoneyOut = Field(
+        description="Unpaid on orders submitted by `as_of` and neither delivered nor cancelled "
+        "by then"
+    )
     available_credit: MoneyOut | None
     ageing: Ageing
     overdue_amount: MoneyOut

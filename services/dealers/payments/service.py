@@ -7,41 +7,25 @@ systems for anyone, a partner for its own outlets (not for what its dealer pays 
 manufacturer)."""
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Select, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from chassis.errors import Conflict, FieldError, Forbidden, NotFound, Unprocessable, field_error
 from chassis.identity import Principal
 from chassis.outbox import emit
-from chassis.pagination import decode_cursor, encode_cursor, paginate
-from services.dealers.common import CENT, check_unique, jsonable, partners_own
-from services.dealers.models import (
-    Dealer,
-    LocationType,
-    Order,
-    OrderStatus,
-    Outlet,
-    Payment,
-    PaymentAllocation,
-    tables,
-)
-from services.dealers.orders.service import OWING, buyer_of, columns
-from services.dealers.payments.schemas import (
-    Ageing,
-    AllocationPublic,
-    OpenOrder,
-    PaymentCreate,
-    PaymentPublic,
-    Receivable,
-    ReceivableDetail,
-)
+from chassis.queries import page
+from services.dealers.models import LocationType, Order, Payment, PaymentAllocation, tables
+from services.dealers.orders.credit import OWING, open_amount
+from services.dealers.orders.service import buyer_of, columns
+from services.dealers.partners import partners_own
+from services.dealers.payments.schemas import AllocationPublic, PaymentCreate, PaymentPublic
+from services.dealers.unique import check_unique
 
 ZERO = Decimal("0.00")
 PAYABLE = OWING  # submitted, confirmed, shipped, delivered: not a draft, not cancelled
@@ -64,8 +48,6 @@ async def create(
         raise Forbidden("The manufacturer records what a dealer pays it.")
     if data.amount <= 0:
         raise field_error("#/amount", "must be more than zero")
-    if data.paid_on > today() + timedelta(days=1):  # a day of time zones, not a promise
-        raise field_error("#/paid_on", "is in the future")
     errors: list[FieldError] = []
     seen: dict[UUID, int] = {}
     for index, part in enumerate(data.allocations):
@@ -93,8 +75,8 @@ async def create(
             errors.append(FieldError(f"{pointer}/order_id", "is not an order of the payer"))
         elif order.status not in PAYABLE:
             conflicts.append(FieldError(f"{pointer}/order_id", f"is {order.status}: not payable"))
-        elif part.amount > order.total_amount - order.paid_amount:
-            open_ = order.total_amount - order.paid_amount
+        elif part.amount > open_amount(order.total_amount, order.paid_amount):
+            open_ = open_amount(order.total_amount, order.paid_amount)
             detail = f"exceeds the {open_:.2f} open on order {order.id}"
             conflicts.append(FieldError(f"{pointer}/amount", detail))
     if errors:
@@ -126,7 +108,7 @@ async def create(
         order.updated_at = now
     session.add_all(allocations)
     await session.flush()
-    event = jsonable(public(payment, allocations).model_dump(mode="json"))
+    event = public(payment, allocations).model_dump(mode="json")
     await emit(session, tables.outbox, "payment.received", event, dealer_ids=[payer.dealer_id])
     return payment, allocations
 
@@ -163,9 +145,6 @@ async def list_page(
     **filters: Any,
 ) -> tuple[list[Payment], str | None]:
     stmt = partners_own(select(Payment), Payment, caller)
-    for name, value in filters.items():
-        if value is not None:
-            stmt = stmt.where(getattr(Payment, name) == value)
     if order_id is not None:
         paying = select(col(PaymentAllocation.payment_id)).where(
             col(PaymentAllocation.order_id) == order_id
@@ -175,151 +154,4 @@ async def list_page(
         stmt = stmt.where(col(Payment.paid_on) >= paid_from)
     if paid_to is not None:
         stmt = stmt.where(col(Payment.paid_on) <= paid_to)
-    return await paginate(session, stmt, col(Payment.id), limit=limit, cursor=cursor)
-
-
-# receivables
-
-
-def _owing(caller: Principal) -> Select[Any]:
-    stmt = select(Order).where(
-        col(Order.status).in_(OWING), col(Order.total_amount) > col(Order.paid_amount)
-    )
-    return partners_own(stmt, Order, caller)
-
-
-async def receivables(
-    session: AsyncSession,
-    *,
-    caller: Principal,
-    as_of: date,
-    limit: int,
-    cursor: str | None,
-    dealer_id: UUID | None = None,
-    customer_type: LocationType | None = None,
-    overdue: bool | None = None,
-) -> tuple[list[Receivable], str | None]:
-    """One entry per customer with something unpaid, in customer id order."""
-    owing = _owing(caller)
-    if dealer_id is not None:
-        owing = owing.where(col(Order.dealer_id) == dealer_id)
-    if customer_type is not None:
-        owing = owing.where(col(Order.buyer_type) == customer_type.value)
-    customers = owing.with_only_columns(col(Order.buyer_id)).distinct()
-    late = (col(Order.status) == OrderStatus.delivered) & (col(Order.due_on) < as_of)
-    if overdue is True:
-        customers = customers.where(late)
-    elif overdue is False:
-        behind = owing.with_only_columns(col(Order.buyer_id)).where(late)
-        customers = customers.where(col(Order.buyer_id).not_in(behind))
-    if cursor:
-        customers = customers.where(col(Order.buyer_id) > decode_cursor(cursor))
-    ids = list(
-        (await session.scalars(customers.order_by(col(Order.buyer_id)).limit(limit + 1))).all()
-    )
-    next_cursor = encode_cursor(ids[limit - 1]) if len(ids) > limit else None
-    ids = ids[:limit]
-    orders = (await session.scalars(owing.where(col(Order.buyer_id).in_(ids)))).all()
-    by_customer: dict[UUID, list[Order]] = {}
-    for order in orders:
-        by_customer.setdefault(order.buyer_id, []).append(order)
-    limits = await _credit_limits(session, ids)
-    items = [
-        _receivable(_customer(by_customer[c][0]), by_customer[c], limits.get(c), as_of)[0]
-        for c in ids
-        if c in by_customer
-    ]
-    return items, next_cursor
-
-
-async def receivable(
-    session: AsyncSession, customer_id: UUID, *, caller: Principal, as_of: date
-) -> ReceivableDetail:
-    buyer = await buyer_of(session, customer_id, caller)
-    if buyer is None:
-        raise NotFound(f"Customer {customer_id} is not a known dealer or outlet.")
-    stmt = _owing(caller).where(col(Order.buyer_id) == customer_id)
-    orders = list((await session.scalars(stmt)).all())
-    who = Customer(buyer.id, buyer.type.value, buyer.seller_id, buyer.dealer_id)
-    summary, late = _receivable(who, orders, buyer.credit_limit, as_of)
-    return ReceivableDetail.model_validate(summary.model_dump() | {"overdue": late})
-
-
-async def _credit_limits(session: AsyncSession, ids: list[UUID]) -> dict[UUID, Decimal | None]:
-    if not ids:
-        return {}
-    outlets = select(col(Outlet.id), col(Outlet.credit_limit)).where(col(Outlet.id).in_(ids))
-    dealers = select(col(Dealer.id), col(Dealer.credit_limit)).where(col(Dealer.id).in_(ids))
-    found: dict[UUID, Decimal | None] = {}
-    for stmt in (outlets, dealers):
-        found.update({id_: limit for id_, limit in (await session.execute(stmt)).all()})
-    return found
-
-
-@dataclass(frozen=True)
-class Customer:
-    id: UUID
-    type: str
-    seller_id: UUID | None
-    dealer_id: UUID
-
-
-def _customer(order: Order) -> Customer:
-    return Customer(order.buyer_id, order.buyer_type, order.seller_id, order.dealer_id)
-
-
-def _receivable(
-    who: Customer, orders: list[Order], limit: Decimal | None, as_of: date
-) -> tuple[Receivable, list[OpenOrder]]:
-    buckets = [ZERO, ZERO, ZERO, ZERO]
-    balance = committed = late_amount = ZERO
-    late: list[OpenOrder] = []
-    for order in orders:
-        open_ = order.total_amount - order.paid_amount
-        if order.status != OrderStatus.delivered:
-            committed += open_
-            continue
-        balance += open_
-        assert order.delivered_on is not None
-        age = max((as_of - order.delivered_on).days, 0)
-        buckets[0 if age <= 30 else 1 if age <= 60 else 2 if age <= 90 else 3] += open_
-        if order.due_on is not None and order.due_on < as_of:
-            late_amount += open_
-            late.append(_open_order(order, as_of))
-    late.sort(key=lambda o: (o.due_on, o.order_id))
-    summary = Receivable(
-        customer_id=who.id,
-        customer_type=who.type,
-        seller_id=who.seller_id,
-        dealer_id=who.dealer_id,
-        as_of=as_of,
-        credit_limit=limit,
-        open_balance=balance.quantize(CENT),
-        open_orders=committed.quantize(CENT),
-        available_credit=None if limit is None else (limit - balance - committed).quantize(CENT),
-        ageing=Ageing(
-            days_0_30=buckets[0], days_31_60=buckets[1], days_61_90=buckets[2], over_90=buckets[3]
-        ),
-        overdue_amount=late_amount.quantize(CENT),
-        overdue_orders=len(late),
-    )
-    return summary, late
-
-
-def _open_order(order: Order, as_of: date) -> OpenOrder:
-    assert order.delivered_on is not None and order.due_on is not None
-    return OpenOrder(
-        order_id=order.id,
-        code=order.code,
-        status=OrderStatus(order.status),
-        delivered_on=order.delivered_on,
-        due_on=order.due_on,
-        days_overdue=max((as_of - order.due_on).days, 0),
-        total_amount=order.total_amount,
-        paid_amount=order.paid_amount,
-        open_amount=order.total_amount - order.paid_amount,
-    )
-
-
-def today() -> date:
-    return datetime.now(UTC).date()
+    return await page(session, Payment, filters, limit=limit, cursor=cursor, stmt=stmt)

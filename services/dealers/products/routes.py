@@ -4,13 +4,12 @@ from uuid import UUID
 
 from fastapi import Response, status
 
-from chassis.app import resource_router
 from chassis.bulk import BulkRequest, BulkResult
 from chassis.db import SessionDep
 from chassis.errors import problem_responses
-from chassis.etag import IfMatch, check_if_match, set_etag
+from chassis.etag import check_if_match, set_etag
 from chassis.pagination import Cursor, Limit
-from services.dealers.common import Reader, Writer
+from services.dealers.deps import IfMatch, Reader, Writer, make_router
 from services.dealers.products import service
 from services.dealers.products.schemas import (
     ProductCreate,
@@ -19,7 +18,7 @@ from services.dealers.products.schemas import (
     ProductUpdate,
 )
 
-router = resource_router("/v1/products", "products")
+router = make_router("/v1/products", "products")
 
 
 @router.get("", response_model=ProductPage, summary="List products", operation_id="products_list")

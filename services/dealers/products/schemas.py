@@ -7,10 +7,9 @@ from uuid import UUID
 from pydantic import Field
 
 from chassis.pagination import Page
-from chassis.types import Money, MoneyOut, RequestModel, ResponseModel
-from services.dealers.common import Code, Gtin, Name
+from chassis.types import Money, MoneyOut, Name, RequestModel, ResponseModel
+from services.dealers.fields import Code, Gtin, Unit
 
-Unit = Annotated[str, Field(min_length=1, max_length=20, examples=["箱"])]
 PackSize = Annotated[int, Field(ge=1, le=1_000_000, description="Units per pack")]
 
 
@@ -18,7 +17,7 @@ class ProductCreate(RequestModel):
     code: Code = Field(description="The SKU code")
     gtin: Gtin | None = Field(default=None, description="GTIN-8/12/13/14, check digit verified")
     name: Name
-    unit: Unit
+    unit: Unit = Field(examples=["箱"])
     pack_size: PackSize = 1
     list_price: Money
 
@@ -26,7 +25,7 @@ class ProductCreate(RequestModel):
 class ProductUpdate(RequestModel):
     gtin: Gtin | None = None
     name: Name | None = None
-    unit: Unit | None = None
+    unit: Unit | None = Field(default=None, examples=["箱"])
     pack_size: PackSize | None = None
     list_price: Money | None = None
 

@@ -1,27 +1,21 @@
 """Rules and queries of products: the manufacturer's catalogue, readable by partners, written by
 staff and ERP only."""
 
-from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
 from starlette.responses import Response
 
 from chassis.bulk import Batch, upsert_by_key, written_events
-from chassis.errors import Forbidden, NotFound, field_error
+from chassis.errors import Forbidden
 from chassis.identity import Principal
 from chassis.outbox import emit, emit_many
-from chassis.pagination import paginate
-from services.dealers.common import (
-    check_unique,
-    quantize,
-    reject_taken,
-)
+from chassis.queries import apply_changes, get_or_404, no_nulls, page
+from services.dealers.fields import quantize
 from services.dealers.models import Product, tables
 from services.dealers.products.schemas import ProductCreate, ProductPublic, ProductUpdate
+from services.dealers.unique import check_unique, reject_taken
 
 _REQUIRED = ("name", "unit", "pack_size", "list_price")
 
@@ -32,26 +26,13 @@ def authorize_write(caller: Principal) -> None:
 
 
 async def get(session: AsyncSession, product_id: UUID) -> Product:
-    product = await session.get(Product, product_id)
-    if product is None:
-        raise NotFound(f"Product {product_id} does not exist.")
-    return product
+    return await get_or_404(session, Product, product_id, "Product")
 
 
 async def list_page(
-    session: AsyncSession,
-    *,
-    limit: int,
-    cursor: str | None,
-    code: str | None = None,
-    gtin: str | None = None,
+    session: AsyncSession, *, limit: int, cursor: str | None, **filters: Any
 ) -> tuple[list[Product], str | None]:
-    stmt = select(Product)
-    if code is not None:
-        stmt = stmt.where(col(Product.code) == code)
-    if gtin is not None:
-        stmt = stmt.where(col(Product.gtin) == gtin)
-    return await paginate(session, stmt, col(Product.id), limit=limit, cursor=cursor)
+    return await page(session, Product, filters, limit=limit, cursor=cursor)
 
 
 def _normalise(changes: dict[str, Any]) -> dict[str, Any]:
@@ -67,7 +48,7 @@ async def create(session: AsyncSession, data: ProductCreate, *, caller: Principa
     product = Product(**changes)
     session.add(product)
     await session.flush()
-    await _emit(session, "product.created", product, caller.subject)
+    await _emit(session, "product.created", product, caller)
     return product
 
 
@@ -75,20 +56,16 @@ async def update(
     session: AsyncSession, product: Product, data: ProductUpdate, *, caller: Principal
 ) -> Product:
     changes = _normalise(data.model_dump(exclude_unset=True))
-    for name in _REQUIRED:
-        if name in changes and changes[name] is None:
-            raise field_error(f"#/{name}", "may not be null")
+    no_nulls(changes, _REQUIRED)
     await check_unique(session, Product, changes, product.id, ("gtin",), "product")
-    for name, value in changes.items():
-        setattr(product, name, value)
-    product.updated_at = datetime.now(UTC)
+    apply_changes(product, changes)
     await session.flush()
-    await _emit(session, "product.updated", product, caller.subject)
+    await _emit(session, "product.updated", product, caller)
     return product
 
 
 async def delete(session: AsyncSession, product: Product, *, caller: Principal) -> None:
-    await _emit(session, "product.deleted", product, caller.subject)
+    await _emit(session, "product.deleted", product, caller)
     await session.delete(product)
     await session.flush()
 
@@ -113,6 +90,6 @@ async def bulk_upsert(
     return batch.response(dict(zip(indices, written, strict=True)))
 
 
-async def _emit(session: AsyncSession, type: str, product: Product, actor: str) -> None:
-    data = ProductPublic.model_validate(product).model_dump(mode="json") | {"actor": actor}
+async def _emit(session: AsyncSession, type: str, product: Product, caller: Principal) -> None:
+    data = ProductPublic.model_validate(product).model_dump(mode="json") | {"actor": caller.subject}
     await emit(session, tables.outbox, type, data)

@@ -4,13 +4,13 @@ from uuid import UUID
 
 from fastapi import Response, status
 
-from chassis.app import resource_router
 from chassis.db import SessionDep
 from chassis.errors import problem_responses
-from chassis.etag import IfMatch, check_if_match, set_etag
+from chassis.etag import check_if_match, set_etag
 from chassis.pagination import Cursor, Limit
-from services.dealers.common import Reader, Reporter, Writer
+from services.dealers.deps import IfMatch, Reader, Reporter, Writer, make_router
 from services.dealers.models import OutletGrade
+from services.dealers.replenishment import policies as policy_rules
 from services.dealers.replenishment import service
 from services.dealers.replenishment.schemas import (
     ComputeRequest,
@@ -23,8 +23,8 @@ from services.dealers.replenishment.schemas import (
     ProposalPublic,
 )
 
-policies = resource_router("/v1/replenishment-policies", "replenishment")
-proposals = resource_router("/v1/replenishment-proposals", "replenishment")
+policies = make_router("/v1/replenishment-policies", "replenishment")
+proposals = make_router("/v1/replenishment-proposals", "replenishment")
 
 
 @policies.get(
@@ -43,7 +43,7 @@ async def list_policies(
     product_id: UUID | None = None,
     outlet_grade: OutletGrade | None = None,
 ) -> PolicyPage:
-    rows, next_cursor = await service.list_policies(
+    rows, next_cursor = await policy_rules.list_policies(
         session,
         caller=caller,
         limit=limit,
@@ -67,7 +67,7 @@ async def list_policies(
 async def create_policy(
     body: PolicyCreate, session: SessionDep, caller: Writer, response: Response
 ) -> PolicyPublic:
-    policy = await service.create_policy(session, body, caller=caller)
+    policy = await policy_rules.create_policy(session, body, caller=caller)
     set_etag(response, policy.version)
     response.headers["Location"] = f"/v1/replenishment-policies/{policy.id}"
     return PolicyPublic.model_validate(policy)
@@ -83,7 +83,7 @@ async def create_policy(
 async def get_policy(
     policy_id: UUID, session: SessionDep, caller: Reader, response: Response
 ) -> PolicyPublic:
-    policy = await service.get_policy(session, policy_id, caller=caller)
+    policy = await policy_rules.get_policy(session, policy_id, caller=caller)
     set_etag(response, policy.version)
     return PolicyPublic.model_validate(policy)
 
@@ -103,10 +103,10 @@ async def update_policy(
     response: Response,
     if_match: IfMatch = None,
 ) -> PolicyPublic:
-    policy = await service.get_policy(session, policy_id, caller=caller)
-    service.authorize_change(policy, caller)
+    policy = await policy_rules.get_policy(session, policy_id, caller=caller)
+    policy_rules.authorize_change(policy, caller)
     check_if_match(if_match, policy.version)
-    policy = await service.update_policy(session, policy, body)
+    policy = await policy_rules.update_policy(session, policy, body)
     set_etag(response, policy.version)
     return PolicyPublic.model_validate(policy)
 
@@ -121,10 +121,10 @@ async def update_policy(
 async def delete_policy(
     policy_id: UUID, session: SessionDep, caller: Writer, if_match: IfMatch = None
 ) -> Response:
-    policy = await service.get_policy(session, policy_id, caller=caller)
-    service.authorize_change(policy, caller)
+    policy = await policy_rules.get_policy(session, policy_id, caller=caller)
+    policy_rules.authorize_change(policy, caller)
     check_if_match(if_match, policy.version)
-    await service.delete_policy(session, policy)
+    await policy_rules.delete_policy(session, policy)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

@@ -9,7 +9,7 @@ from pydantic import Field, computed_field, model_validator
 
 from chassis.pagination import Page
 from chassis.types import Date, Id, Lax, RequestModel, ResponseModel
-from services.dealers.common import Count
+from services.dealers.fields import Count
 from services.dealers.models import OutletGrade
 
 Days = Annotated[int, Field(ge=0, le=365)]

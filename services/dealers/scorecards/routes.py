@@ -5,14 +5,13 @@ from uuid import UUID
 
 from fastapi import Query, Response, status
 
-from chassis.app import resource_router
 from chassis.db import SessionDep
 from chassis.errors import problem_responses
-from chassis.etag import IfMatch, check_if_match, set_etag
+from chassis.etag import check_if_match, set_etag
 from chassis.pagination import Cursor, Limit
 from chassis.types import PERIOD_RE
-from services.dealers.common import Reader, Writer
 from services.dealers.dealers import service as dealers_service
+from services.dealers.deps import IfMatch, Reader, Writer, make_router
 from services.dealers.models import Direction
 from services.dealers.scorecards import service
 from services.dealers.scorecards.schemas import (
@@ -27,8 +26,8 @@ from services.dealers.scorecards.schemas import (
     Trend,
 )
 
-templates = resource_router("/v1/scorecard-templates", "scorecard-templates")
-evaluations = resource_router("/v1/scorecard-evaluations", "scorecard-evaluations")
+templates = make_router("/v1/scorecard-templates", "scorecard-templates")
+evaluations = make_router("/v1/scorecard-evaluations", "scorecard-evaluations")
 PeriodQuery = Annotated[str | None, Query(pattern=PERIOD_RE)]
 
 

@@ -7,8 +7,8 @@ from uuid import UUID
 from pydantic import BaseModel, Field
 
 from chassis.pagination import Page
-from chassis.types import Id, Lax, MoneyOut, Period, RequestModel, ResponseModel
-from services.dealers.common import Code, Name
+from chassis.types import Id, Lax, MoneyOut, Name, Period, RequestModel, ResponseModel
+from services.dealers.fields import Code
 from services.dealers.models import Direction
 
 FactorCode = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[a-z][a-z0-9_]*$")]

@@ -1,7 +1,6 @@
 """Rules and queries of scorecards: weights sum to 100; an evaluation scores every factor of its
 template once; total = Σ score / scale × weight (0–100); trends and rankings in SQL."""
 
-from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -10,12 +9,12 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from chassis.errors import Conflict, Forbidden, NotFound, field_error
+from chassis.errors import Conflict, Forbidden, field_error
 from chassis.identity import Principal
 from chassis.outbox import emit
-from chassis.pagination import paginate
-from services.dealers.common import check_unique, known_dealers
+from chassis.queries import apply_changes, get_or_404, must_exist, no_nulls, page
 from services.dealers.models import Direction, ScorecardEvaluation, ScorecardTemplate, tables
+from services.dealers.partners import get_owned, known_dealers
 from services.dealers.scorecards.schemas import (
     EvaluationCreate,
     EvaluationPublic,
@@ -26,6 +25,7 @@ from services.dealers.scorecards.schemas import (
     TemplateUpdate,
     TrendPoint,
 )
+from services.dealers.unique import check_unique
 
 HUNDREDTH = Decimal("0.01")
 
@@ -47,26 +47,13 @@ def _check_factors(factors: list[Factor]) -> None:
 
 
 async def get_template(session: AsyncSession, template_id: UUID) -> ScorecardTemplate:
-    template = await session.get(ScorecardTemplate, template_id)
-    if template is None:
-        raise NotFound(f"Scorecard template {template_id} does not exist.")
-    return template
+    return await get_or_404(session, ScorecardTemplate, template_id, "Scorecard template")
 
 
 async def list_templates(
-    session: AsyncSession,
-    *,
-    limit: int,
-    cursor: str | None,
-    direction: Direction | None,
-    code: str | None = None,
+    session: AsyncSession, *, limit: int, cursor: str | None, **filters: Any
 ) -> tuple[list[ScorecardTemplate], str | None]:
-    stmt = select(ScorecardTemplate)
-    if code is not None:
-        stmt = stmt.where(col(ScorecardTemplate.code) == code)
-    if direction is not None:
-        stmt = stmt.where(col(ScorecardTemplate.direction) == direction)
-    return await paginate(session, stmt, col(ScorecardTemplate.id), limit=limit, cursor=cursor)
+    return await page(session, ScorecardTemplate, filters, limit=limit, cursor=cursor)
 
 
 async def create_template(
@@ -87,17 +74,13 @@ async def update_template(
     session: AsyncSession, template: ScorecardTemplate, data: TemplateUpdate
 ) -> ScorecardTemplate:
     changes = data.model_dump(exclude_unset=True)
-    for name in ("name", "factors"):
-        if name in changes and changes[name] is None:
-            raise field_error(f"#/{name}", "may not be null")
+    no_nulls(changes, ("name", "factors"))
     if data.factors is not None:
         _check_factors(data.factors)
         used = exists().where(col(ScorecardEvaluation.template_id) == template.id)
         if await session.scalar(select(used)):
             raise Conflict("The template has evaluations; its factors are fixed.", field="factors")
-    for name, value in changes.items():
-        setattr(template, name, value)
-    template.updated_at = datetime.now(UTC)
+    apply_changes(template, changes)
     await session.flush()
     await _emit_template(session, "scorecard_template.updated", template)
     return template
@@ -132,10 +115,8 @@ def _check_scores(template: ScorecardTemplate, data: EvaluationCreate) -> dict[s
 async def get_evaluation(
     session: AsyncSession, evaluation_id: UUID, *, caller: Principal
 ) -> ScorecardEvaluation:
-    evaluation = await session.get(ScorecardEvaluation, evaluation_id)
-    if evaluation is None or not caller.can_act_for(evaluation.dealer_id):
-        raise NotFound(f"Scorecard evaluation {evaluation_id} does not exist.")
-    return evaluation
+    what = "Scorecard evaluation"
+    return await get_owned(session, ScorecardEvaluation, evaluation_id, what, caller)
 
 
 def _scoped(stmt: Any, caller: Principal) -> Any:
@@ -153,18 +134,13 @@ async def list_evaluations(
     filters: dict[str, Any],
 ) -> tuple[list[ScorecardEvaluation], str | None]:
     stmt = _scoped(select(ScorecardEvaluation), caller)
-    for name, value in filters.items():
-        if value is not None:
-            stmt = stmt.where(getattr(ScorecardEvaluation, name) == value)
-    return await paginate(session, stmt, col(ScorecardEvaluation.id), limit=limit, cursor=cursor)
+    return await page(session, ScorecardEvaluation, filters, limit=limit, cursor=cursor, stmt=stmt)
 
 
 async def evaluate(
     session: AsyncSession, data: EvaluationCreate, *, caller: Principal
 ) -> ScorecardEvaluation:
-    template = await session.get(ScorecardTemplate, data.template_id)
-    if template is None:
-        raise field_error("#/template_id", f"template {data.template_id} does not exist")
+    template = await must_exist(session, ScorecardTemplate, data.template_id, "#/template_id")
     if not await known_dealers(session, [data.dealer_id], caller):
         raise field_error("#/dealer_id", f"dealer {data.dealer_id} does not exist")
     if caller.is_partner and template.direction != Direction.dealer_rates_manufacturer:

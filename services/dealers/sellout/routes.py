@@ -1,20 +1,20 @@
 """HTTP routes of `/v1/sell-out-reports`."""
 
-from datetime import date
 from uuid import UUID
 
 from fastapi import Response
 
-from chassis.app import resource_router
 from chassis.bulk import BulkResult
 from chassis.db import SessionDep
 from chassis.errors import problem_responses
 from chassis.pagination import Cursor, Limit
-from services.dealers.common import LineBulkRequest, Reader, Reporter
+from chassis.types import Date
+from services.dealers.deps import Reader, Reporter, make_router
+from services.dealers.lines import LineBulkRequest
 from services.dealers.sellout import service
 from services.dealers.sellout.schemas import SellOutCreate, SellOutPage, SellOutPublic
 
-router = resource_router("/v1/sell-out-reports", "sell-out")
+router = make_router("/v1/sell-out-reports", "sell-out")
 
 
 @router.get(
@@ -29,8 +29,8 @@ async def list_sell_out(
     region_id: UUID | None = None,
     location_id: UUID | None = None,
     product_id: UUID | None = None,
-    day_from: date | None = None,
-    day_to: date | None = None,
+    day_from: Date | None = None,
+    day_to: Date | None = None,
 ) -> SellOutPage:
     rows, next_cursor = await service.list_page(
         session,

@@ -6,15 +6,15 @@ from uuid import UUID
 from pydantic import Field
 
 from chassis.pagination import Page
-from chassis.types import Date, Id, Money, MoneyOut, RequestModel, ResponseModel
-from services.dealers.common import Count
+from chassis.types import Id, Money, MoneyOut, PastDate, RequestModel, ResponseModel
+from services.dealers.fields import Count
 from services.dealers.models import LocationType
 
 
 class SellOutCreate(RequestModel):
     location_id: Id = Field(description="A dealer's id (its warehouse) or an outlet's id")
     product_id: Id
-    day: Date
+    day: PastDate
     quantity: Count
     amount: Money
 

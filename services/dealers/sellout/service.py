@@ -14,16 +14,10 @@ from chassis.bulk import Batch, Status, is_postgres
 from chassis.db import UTCDateTime, new_id
 from chassis.errors import FieldError
 from chassis.identity import Principal
-from chassis.pagination import paginate
-from services.dealers.common import (
-    Location,
-    chunks,
-    dialect_insert,
-    known_products,
-    locations,
-    partners_own,
-)
+from chassis.queries import chunks, dialect_insert, page
+from services.dealers.lines import Location, known_products, locations
 from services.dealers.models import SellOutReport
+from services.dealers.partners import partners_own
 from services.dealers.sellout.schemas import SellOutCreate
 
 SELL_OUT: Table = SellOutReport.__table__  # type: ignore[attr-defined]
@@ -40,14 +34,11 @@ async def list_page(
     **filters: Any,
 ) -> tuple[list[SellOutReport], str | None]:
     stmt = partners_own(select(SellOutReport), SellOutReport, caller)
-    for name, value in filters.items():
-        if value is not None:
-            stmt = stmt.where(getattr(SellOutReport, name) == value)
     if day_from is not None:
         stmt = stmt.where(col(SellOutReport.day) >= day_from)
     if day_to is not None:
         stmt = stmt.where(col(SellOutReport.day) <= day_to)
-    return await paginate(session, stmt, col(SellOutReport.id), limit=limit, cursor=cursor)
+    return await page(session, SellOutReport, filters, limit=limit, cursor=cursor, stmt=stmt)
 
 
 async def bulk_report(
@@ -137,14 +128,10 @@ async def _upsert_rows(
 ) -> dict[int, tuple[Status, UUID]]:
     """SQLite: the stored ids first, then INSERT … ON CONFLICT in slices."""
     existing: dict[tuple[UUID, UUID, date], UUID] = {}
-    for start in range(0, len(keys), 1000):
+    for slice_ in chunks(keys):
         stmt = select(
             SELL_OUT.c.location_id, SELL_OUT.c.product_id, SELL_OUT.c.day, SELL_OUT.c.id
-        ).where(
-            tuple_(SELL_OUT.c.location_id, SELL_OUT.c.product_id, SELL_OUT.c.day).in_(
-                keys[start : start + 1000]
-            )
-        )
+        ).where(tuple_(SELL_OUT.c.location_id, SELL_OUT.c.product_id, SELL_OUT.c.day).in_(slice_))
         existing |= {(r[0], r[1], r[2]): r[3] for r in (await session.execute(stmt)).all()}
     now = datetime.now(UTC)
     rows: list[dict[str, Any]] = []

@@ -4,12 +4,12 @@ from uuid import UUID
 
 from fastapi import Response
 
-from chassis.app import resource_router
 from chassis.bulk import BulkResult
 from chassis.db import SessionDep
 from chassis.errors import problem_responses
 from chassis.pagination import Cursor, Limit
-from services.dealers.common import LineBulkRequest, Reader, Reporter
+from services.dealers.deps import Reader, Reporter, make_router
+from services.dealers.lines import LineBulkRequest
 from services.dealers.stock import service
 from services.dealers.stock.schemas import (
     StockPositionPage,
@@ -19,8 +19,8 @@ from services.dealers.stock.schemas import (
     StockReportPublic,
 )
 
-reports = resource_router("/v1/stock-reports", "stock")
-positions = resource_router("/v1/stock-positions", "stock")
+reports = make_router("/v1/stock-reports", "stock")
+positions = make_router("/v1/stock-positions", "stock")
 
 
 @reports.get(

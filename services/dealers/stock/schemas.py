@@ -7,15 +7,15 @@ from uuid import UUID
 from pydantic import Field
 
 from chassis.pagination import Page
-from chassis.types import Id, RequestModel, ResponseModel, Timestamp
-from services.dealers.common import Count
+from chassis.types import Id, PastTimestamp, RequestModel, ResponseModel
+from services.dealers.fields import Count
 from services.dealers.models import LocationType
 
 
 class StockReportCreate(RequestModel):
     location_id: Id = Field(description="A dealer's id (its warehouse) or an outlet's id")
     product_id: Id
-    as_of: Timestamp = Field(description="When the stock was counted")
+    as_of: PastTimestamp = Field(description="When the stock was counted")
     on_hand: Count
     in_transit: Count = 0
 

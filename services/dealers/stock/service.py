@@ -16,16 +16,10 @@ from chassis.db import new_id
 from chassis.errors import FieldError
 from chassis.identity import Principal
 from chassis.outbox import emit_many
-from chassis.pagination import paginate
-from services.dealers.common import (
-    Location,
-    chunks,
-    dialect_insert,
-    known_products,
-    locations,
-    partners_own,
-)
+from chassis.queries import chunks, dialect_insert, page
+from services.dealers.lines import Location, known_products, locations
 from services.dealers.models import StockPosition, StockReport, tables
+from services.dealers.partners import partners_own
 from services.dealers.stock.schemas import StockReportCreate
 
 REPORTS: Table = StockReport.__table__  # type: ignore[attr-defined]
@@ -42,10 +36,7 @@ async def list_reports(
     **filters: Any,
 ) -> tuple[list[StockReport], str | None]:
     stmt = partners_own(select(StockReport), StockReport, caller)
-    for name, value in filters.items():
-        if value is not None:
-            stmt = stmt.where(getattr(StockReport, name) == value)
-    return await paginate(session, stmt, col(StockReport.id), limit=limit, cursor=cursor)
+    return await page(session, StockReport, filters, limit=limit, cursor=cursor, stmt=stmt)
 
 
 async def list_positions(
@@ -59,9 +50,6 @@ async def list_positions(
     **filters: Any,
 ) -> tuple[list[StockPosition], str | None]:
     stmt = partners_own(select(StockPosition), StockPosition, caller)
-    for name, value in filters.items():
-        if value is not None:
-            stmt = stmt.where(getattr(StockPosition, name) == value)
     position = col(StockPosition.on_hand) + col(StockPosition.in_transit)
     rop = col(StockPosition.reorder_point)
     if below_reorder_point is True:
@@ -72,7 +60,7 @@ async def list_positions(
         stmt = stmt.where(col(StockPosition.on_hand) == 0)
     elif out_of_stock is False:
         stmt = stmt.where(col(StockPosition.on_hand) > 0)
-    return await paginate(session, stmt, col(StockPosition.id), limit=limit, cursor=cursor)
+    return await page(session, StockPosition, filters, limit=limit, cursor=cursor, stmt=stmt)
 
 
 async def bulk_report(
@@ -83,9 +71,6 @@ async def bulk_report(
     products = await known_products(session, (m.product_id for _, m in batch.valid))
     seen: dict[Key, tuple[int, StockReportCreate]] = {}
     for index, item in list(batch.valid):
-        if not _in_range(item.as_of):
-            batch.reject(index, FieldError("#/as_of", "is out of range in UTC"))
-            continue
         key = (item.location_id, item.product_id, item.as_of)
         if item.location_id not in places:
             batch.reject(index, FieldError("#/location_id", "is not a known location"))
@@ -141,15 +126,6 @@ async def bulk_report(
     events += [("stock.reported", _event(row), [row["dealer_id"]]) for row in new]
     await emit_many(session, tables.outbox, events)
     return batch.response(written)
-
-
-def _in_range(moment: datetime) -> bool:
-    """Whether the time is a date-time in UTC at all (0001-01-01T00:00+01:00 is not)."""
-    try:
-        moment.astimezone(UTC)
-    except OverflowError:
-        return False
-    return True
 
 
 def _report_row(item: StockReportCreate, place: Location, now: datetime) -> dict[str, Any]:

@@ -1,17 +1,16 @@
 """HTTP routes of `/v1/support-activities`: the four-flow service log and its summary."""
 
-from datetime import date
 from typing import Annotated
 from uuid import UUID
 
 from fastapi import Query, Response, status
 
-from chassis.app import resource_router
 from chassis.db import SessionDep
 from chassis.errors import problem_responses
-from chassis.etag import IfMatch, check_if_match, set_etag
+from chassis.etag import check_if_match, set_etag
 from chassis.pagination import Cursor, Limit
-from services.dealers.common import Reader, Writer
+from chassis.types import Date
+from services.dealers.deps import IfMatch, Reader, Writer, make_router
 from services.dealers.models import ActivityType, Flow
 from services.dealers.support import service
 from services.dealers.support.schemas import (
@@ -22,9 +21,9 @@ from services.dealers.support.schemas import (
     SupportSummary,
 )
 
-router = resource_router("/v1/support-activities", "support-activities")
-From = Annotated[date | None, Query(alias="from", description="First day, YYYY-MM-DD")]
-To = Annotated[date | None, Query(alias="to", description="Last day, YYYY-MM-DD")]
+router = make_router("/v1/support-activities", "support-activities")
+From = Annotated[Date | None, Query(alias="from", description="First day, YYYY-MM-DD")]
+To = Annotated[Date | None, Query(alias="to", description="Last day, YYYY-MM-DD")]
 
 
 @router.get(

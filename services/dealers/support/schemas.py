@@ -7,8 +7,7 @@ from uuid import UUID
 from pydantic import BaseModel, Field
 
 from chassis.pagination import Page
-from chassis.types import Date, Id, Lax, RequestModel, ResponseModel
-from services.dealers.common import Text
+from chassis.types import Id, Lax, PastDate, RequestModel, ResponseModel, Text
 from services.dealers.models import ActivityType, Flow
 
 FlowIn = Annotated[Flow, Lax]
@@ -18,8 +17,12 @@ TypeIn = Annotated[ActivityType, Lax]
 class SupportActivityCreate(RequestModel):
     dealer_id: Id
     flow: FlowIn
-    activity_type: TypeIn = Field(description="One of the flow's activity types (DOMAIN.md §2)")
-    activity_on: Date
+    activity_type: TypeIn = Field(
+        description="One of the flow's activity types: pricing, ordering … for the commercial "
+        "flow (商流), market research … for information (信息流), inventory guidance … for "
+        "logistics (物流), settlement support … for capital (资金流)"
+    )
+    activity_on: PastDate
     advisor_id: Id | None = None
     description: Text
     outcome: Text | None = None
@@ -28,7 +31,7 @@ class SupportActivityCreate(RequestModel):
 class SupportActivityUpdate(RequestModel):
     flow: FlowIn | None = None
     activity_type: TypeIn | None = None
-    activity_on: Date | None = None
+    activity_on: PastDate | None = None
     advisor_id: Id | None = None
     description: Text | None = None
     outcome: Text | None = None

@@ -1,7 +1,7 @@
 """Rules and queries of support activities: each type belongs to one flow; partners read their
 dealers' log; the summary counts activities per dealer, month and flow in one GROUP BY."""
 
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -9,12 +9,13 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from chassis.errors import Forbidden, NotFound, field_error
+from chassis.errors import Forbidden, field_error
 from chassis.identity import Principal
 from chassis.outbox import emit
-from chassis.pagination import paginate
-from services.dealers.common import known_dealers
+from chassis.queries import apply_changes, no_nulls, page
 from services.dealers.models import ACTIVITY_TYPES, Flow, SupportActivity, tables
+from services.dealers.partners import get_owned, known_dealers
+from services.dealers.periods import month_of, plausible
 from services.dealers.support.schemas import (
     SummaryRow,
     SupportActivityCreate,
@@ -31,10 +32,7 @@ def authorize_write(caller: Principal) -> None:
 
 
 async def get(session: AsyncSession, activity_id: UUID, *, caller: Principal) -> SupportActivity:
-    activity = await session.get(SupportActivity, activity_id)
-    if activity is None or not caller.can_act_for(activity.dealer_id):
-        raise NotFound(f"Support activity {activity_id} does not exist.")
-    return activity
+    return await get_owned(session, SupportActivity, activity_id, "Support activity", caller)
 
 
 def _scoped(stmt: Any, caller: Principal, dealer_id: UUID | None) -> Any:
@@ -58,15 +56,9 @@ async def list_page(
     date_from: date | None = None,
     date_to: date | None = None,
 ) -> tuple[list[SupportActivity], str | None]:
-    stmt = _scoped(select(SupportActivity), caller, dealer_id)
-    if flow is not None:
-        stmt = stmt.where(col(SupportActivity.flow) == flow)
-    if activity_type is not None:
-        stmt = stmt.where(col(SupportActivity.activity_type) == activity_type)
-    if advisor_id is not None:
-        stmt = stmt.where(col(SupportActivity.advisor_id) == advisor_id)
-    stmt = _dated(stmt, date_from, date_to)
-    return await paginate(session, stmt, col(SupportActivity.id), limit=limit, cursor=cursor)
+    stmt = _dated(_scoped(select(SupportActivity), caller, dealer_id), date_from, date_to)
+    filters = {"flow": flow, "activity_type": activity_type, "advisor_id": advisor_id}
+    return await page(session, SupportActivity, filters, limit=limit, cursor=cursor, stmt=stmt)
 
 
 def _dated(stmt: Any, date_from: date | None, date_to: date | None) -> Any:
@@ -93,7 +85,7 @@ async def create(
     activity = SupportActivity(**data.model_dump())
     session.add(activity)
     await session.flush()
-    await _emit(session, "support_activity.created", activity, caller.subject)
+    await _emit(session, "support_activity.created", activity, caller)
     return activity
 
 
@@ -105,30 +97,19 @@ async def update(
     caller: Principal,
 ) -> SupportActivity:
     changes = data.model_dump(exclude_unset=True)
-    for name in _REQUIRED:
-        if name in changes and changes[name] is None:
-            raise field_error(f"#/{name}", "may not be null")
+    no_nulls(changes, _REQUIRED)
     flow = Flow(changes.get("flow", activity.flow))
     _check_type(flow, changes.get("activity_type", activity.activity_type))
-    for name, value in changes.items():
-        setattr(activity, name, value)
-    activity.updated_at = datetime.now(UTC)
+    apply_changes(activity, changes)
     await session.flush()
-    await _emit(session, "support_activity.updated", activity, caller.subject)
+    await _emit(session, "support_activity.updated", activity, caller)
     return activity
 
 
 async def delete(session: AsyncSession, activity: SupportActivity, *, caller: Principal) -> None:
-    await _emit(session, "support_activity.deleted", activity, caller.subject)
+    await _emit(session, "support_activity.deleted", activity, caller)
     await session.delete(activity)
     await session.flush()
-
-
-def _month(session: AsyncSession) -> Any:
-    day = col(SupportActivity.activity_on)
-    if session.bind is not None and session.bind.dialect.name == "postgresql":
-        return func.to_char(day, "YYYY-MM")
-    return func.strftime("%Y-%m", day)
 
 
 async def summary(
@@ -139,18 +120,26 @@ async def summary(
     date_from: date | None,
     date_to: date | None,
 ) -> list[SummaryRow]:
-    """Activities per dealer, month and flow."""
-    month = _month(session).label("period")
+    """Activities per dealer, month and flow. Only days the API accepts count: an older row
+    dated outside them (which PostgreSQL may hold as ±infinity) has no month to report."""
+    day = col(SupportActivity.activity_on)
+    month = month_of(session, day).label("period")
     dealer, flow = col(SupportActivity.dealer_id), col(SupportActivity.flow)
-    stmt = select(dealer, month, flow, func.count().label("activities"))
+    stmt = select(dealer, month, flow, func.count().label("activities")).where(plausible(day))
     stmt = _dated(_scoped(stmt, caller, dealer_id), date_from, date_to)
     stmt = stmt.group_by(dealer, month, flow).order_by(dealer, month, flow)
     rows = (await session.execute(stmt)).all()
     return [SummaryRow(dealer_id=d, period=p, flow=f, activities=n) for d, p, f, n in rows]
 
 
-async def _emit(session: AsyncSession, type: str, activity: SupportActivity, actor: str) -> None:
+async def _emit(
+    session: AsyncSession, type: str, activity: SupportActivity, caller: Principal
+) -> None:
     data = SupportActivityPublic.model_validate(activity).model_dump(mode="json")
     await emit(
-        session, tables.outbox, type, data | {"actor": actor}, dealer_ids=[activity.dealer_id]
+        session,
+        tables.outbox,
+        type,
+        data | {"actor": caller.subject},
+        dealer_ids=[activity.dealer_id],
     )
