@@ -123,8 +123,10 @@ class _Loader:
             )
 
     def current(self, dealer_code: str, dealer_id: str) -> None:
+        """Orders from this run's proposals. A rerun computes new proposals, so an earlier run's
+        orders (found by their codes) stand for them instead of a second set."""
         computation = self.demo.computations.get(dealer_code)
-        if computation is None:
+        if computation is None or self._placed(f"PO-{dealer_code}-NOW", f"PO-{dealer_code}-O0"):
             return
         proposals = listed(
             self.client,
@@ -148,8 +150,13 @@ class _Loader:
             if n == 0:
                 moves += [("confirmed", None), ("shipped", None)]
             self.order(
-                f"order-{dealer_code}-o{n}", {"buyer_id": outlet_id, "proposal_ids": ids}, moves
+                f"order-{dealer_code}-o{n}",
+                {"buyer_id": outlet_id, "proposal_ids": ids, "code": f"PO-{dealer_code}-O{n}"},
+                moves,
             )
+
+    def _placed(self, *codes: str) -> bool:
+        return any(listed(self.client, "/v1/orders", code=code) for code in codes)
 
     def outlet_history(self, dealer_code: str) -> None:
         net = self.demo.network

@@ -4,6 +4,8 @@ nothing: run as its own process, as `make run` does, against the real processes.
 import subprocess
 import sys
 from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
 
 import httpx
 import pytest
@@ -50,15 +52,20 @@ def _load(stack: Stack) -> None:
     assert done.returncode == 0, done.stderr[-3000:]
 
 
-def _count(gw: httpx.Client, path: str) -> int:
-    total, cursor = 0, None
+def _listed(gw: httpx.Client, path: str, **params: str) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    cursor = None
     while True:
-        r = gw.get(path, params={"limit": 500, **({"cursor": cursor} if cursor else {})})
+        r = gw.get(path, params={"limit": 500, **params, **({"cursor": cursor} if cursor else {})})
         assert r.status_code == 200, (path, r.text)
-        total += len(r.json()["items"])
+        items += r.json()["items"]
         cursor = r.json()["next_cursor"]
         if cursor is None:
-            return total
+            return items
+
+
+def _count(gw: httpx.Client, path: str) -> int:
+    return len(_listed(gw, path))
 
 
 def test_the_demo_loads_and_a_rerun_adds_nothing(stack: Stack, gw: httpx.Client) -> None:
@@ -67,3 +74,24 @@ def test_the_demo_loads_and_a_rerun_adds_nothing(stack: Stack, gw: httpx.Client)
     assert all(first.values()), first
     _load(stack)
     assert {path: _count(gw, path) for path in COLLECTIONS} == first
+
+
+def test_the_demo_shows_the_replenishment_loop(stack: Stack, gw: httpx.Client) -> None:
+    """Sixty days of sell-out and counts, policies, proposals with outlets to reorder and a few
+    stock-outs, orders in every state and receivables in every ageing bucket."""
+    _load(stack)
+    assert _count(gw, "/v1/outlets") >= 185
+    assert len(_listed(gw, "/v1/sell-out-reports")) > 20_000
+    assert 3 <= len(_listed(gw, "/v1/stock-positions", out_of_stock="true")) <= 30
+    reorder = _listed(gw, "/v1/replenishment-proposals", reorder="true")
+    assert len(reorder) >= 10
+    assert {p["policy_source"] for p in reorder} >= {"grade"}
+    for p in reorder:
+        assert p["proposed_quantity"] % p["order_multiple"] == 0
+    orders = _listed(gw, "/v1/orders")
+    statuses = {o["status"] for o in orders}
+    assert len(orders) >= 50 and {"delivered", "submitted", "confirmed", "shipped"} <= statuses
+    assert len(_listed(gw, "/v1/payments")) >= 25
+    owed = _listed(gw, "/v1/receivables", customer_type="dealer")
+    assert owed and all(r["overdue_orders"] >= 1 for r in owed)
+    assert any(Decimal(r["ageing"]["over_90"]) > 0 for r in owed)

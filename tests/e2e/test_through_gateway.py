@@ -3,8 +3,8 @@
 import httpx
 import pytest
 
-from scripts.demo import demo_uscc
 from scripts.stack import Stack
+from tests.dealers.helpers import uscc
 
 pytestmark = pytest.mark.e2e
 
@@ -17,7 +17,7 @@ def test_region_and_dealer_round_trip(gw: httpx.Client) -> None:
         json={
             "code": "E2E-001",
             "name": "昆明滇池商贸有限公司",
-            "uscc": demo_uscc(901),
+            "uscc": uscc(901),
             "region_id": province.json()["id"],
         },
     )

@@ -7,7 +7,7 @@ import httpx
 import pytest
 
 from gateway.settings import GatewaySettings
-from scripts.demo import demo_uscc
+from tests.dealers.helpers import uscc
 from tests.gateway.conftest import key_header, person
 from tests.harness import feed
 
@@ -16,7 +16,7 @@ async def make_dealer(
     gw: httpx.AsyncClient, headers: dict[str, str], code: str, seq: int
 ) -> dict[str, Any]:
     region = "01a221de-6ceb-7108-8dab-d0c4dfae1f7d"
-    body = {"code": code, "name": f"{code} 商贸", "uscc": demo_uscc(seq), "region_id": region}
+    body = {"code": code, "name": f"{code} 商贸", "uscc": uscc(seq), "region_id": region}
     r = await gw.post("/v1/dealers", json=body, headers=headers)
     assert r.status_code == 201, r.text
     return dict(r.json())
@@ -93,7 +93,7 @@ async def test_partner_cannot_create_dealers_or_reach_other_services(
         json={
             "code": "DC",
             "name": "x",
-            "uscc": demo_uscc(3),
+            "uscc": uscc(3),
             "region_id": "01a221de-6ceb-7108-8dab-d0c4dfae1f7d",
         },
         headers=key_header(key),

@@ -3,8 +3,8 @@
 Where each feed this service follows stands: the position after the last applied event, moved in
 the same transaction that applies the events, and how many were applied.
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-02 02:11:43.026272
 
 """
@@ -18,8 +18,8 @@ import chassis.db  # noqa: F401
 
 
 # revision identifiers, used by Alembic.
-revision: str = '0009'
-down_revision: Union[str, Sequence[str], None] = '0008'
+revision: str = '0010'
+down_revision: Union[str, Sequence[str], None] = '0009'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
