@@ -34,7 +34,7 @@ from gateway.people import PeopleVerifier
 from gateway.proxy import TokenCache, Upstream, proxy, send_problem
 from gateway.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
 from gateway.settings import GatewaySettings, Limit
-from gateway.webhooks import Dispatcher
+from gateway.webhooks.dispatcher import Dispatcher
 
 VERSION = "0.1.0"
 log = logging.getLogger("gateway")
