@@ -6,6 +6,7 @@ from uuid import UUID
 
 from fastapi import APIRouter
 
+from chassis.app import OrjsonRoute
 from chassis.errors import Forbidden, problem_responses
 from chassis.identity import Principal, ScopeGuard, guard, require_scopes
 
@@ -41,5 +42,11 @@ def owner(principal: Principal) -> UUID | None:
 
 
 def admin_router(prefix: str) -> APIRouter:
-    """A router of the admin API: every route declares the 401, 403 and 422 problems."""
-    return APIRouter(prefix=prefix, tags=["gateway"], responses=problem_responses(401, 403, 422))
+    """A router of the admin API: every route declares the 401, 403 and 422 problems, and parses
+    bodies as the services do."""
+    return APIRouter(
+        prefix=prefix,
+        tags=["gateway"],
+        responses=problem_responses(401, 403, 422),
+        route_class=OrjsonRoute,
+    )

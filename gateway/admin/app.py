@@ -4,7 +4,7 @@ from typing import Any
 
 from fastapi import Depends, FastAPI
 
-from chassis.app import contract, operation_id
+from chassis.app import contract, harden_routes, operation_id
 from chassis.db import Database
 from chassis.errors import install_problem_handlers, no_nul_in_query
 from gateway.admin.audit.routes import audit
@@ -32,6 +32,7 @@ def create_admin_app(db: Database, keys: KeyStore, audit_log: AuditLog) -> FastA
     install_problem_handlers(app)
     for router in (clients, audit, endpoints, deliveries):
         app.include_router(router)
+    harden_routes(app)
     return app
 
 
