@@ -1,12 +1,12 @@
 """HTTP route of `/v1/audit-events` (admin scope)."""
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import Query, Request
 
 from chassis.db import SessionDep
 from chassis.pagination import Cursor, Limit
+from chassis.types import Timestamp
 from gateway.admin.access import Admin, admin_router
 from gateway.admin.audit import service
 from gateway.admin.audit.schemas import AuditEvent, AuditPage
@@ -25,8 +25,8 @@ async def list_audit(
     cursor: Cursor = None,
     actor: Annotated[str | None, Query(max_length=200)] = None,
     outcome: Annotated[str | None, Query(pattern="^(ok|denied|rejected|error)$")] = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
+    since: Annotated[Timestamp | None, Query(description="Events at or after this instant")] = None,
+    until: Annotated[Timestamp | None, Query(description="Events before this instant")] = None,
 ) -> AuditPage:
     await request.app.state.audit.flush()
     rows, nxt = await service.list_audit(

@@ -8,9 +8,7 @@ from uuid import UUID
 from pydantic import Field
 
 from chassis.pagination import Page
-from chassis.types import Id, Lax, RequestModel, ResponseModel
-
-Name = Annotated[str, Field(min_length=1, max_length=200)]
+from chassis.types import Id, Lax, Name, RequestModel, ResponseModel
 
 Scope = Annotated[str, Field(min_length=1, max_length=60, pattern=r"^[a-z][a-z-]*(:[a-z-]+)?$")]
 Rate = Annotated[float, Field(gt=0, le=100_000)]
