@@ -1,6 +1,7 @@
 """Who the caller is and where it calls from: one credential per request, failed attempts limited
 per client address, and an address no caller can forge."""
 
+import asyncio
 import os
 import uuid
 from pathlib import Path
@@ -13,9 +14,10 @@ from asgi_lifespan import LifespanManager
 from gateway.app import create_app
 from gateway.clientaddress import client_address, networks
 from gateway.settings import GatewaySettings, Limit
-from scripts.stack import Stack
+from scripts.stack import SERVICES, Stack, free_port
 from tests.gateway.conftest import key_header, person
 from tests.gateway.helpers import audit
+from tests.harness import Databases
 
 PROBLEM = "application/problem+json"
 REDIS_URL = os.environ.get("TEST_REDIS_URL")
@@ -200,3 +202,40 @@ def test_no_gateway_process_lets_uvicorn_rewrite_the_client_address() -> None:
     compose = (ROOT / "docker-compose.yml").read_text()
     serve = compose[compose.index("exec uvicorn --factory gateway.app") :]
     assert "--no-proxy-headers" in serve[: serve.index("environment:")]
+
+
+@pytest.mark.e2e
+async def test_the_running_gateway_audits_the_peer_not_a_forged_header(
+    databases: Databases, tmp_path: Path
+) -> None:
+    """A real gateway process started as `make run` and the end-to-end tests start it: a local
+    caller's `X-Forwarded-For` does not become the audited address."""
+    urls = {name: f"sqlite+aiosqlite:///{tmp_path}/{name}.db" for name in SERVICES}
+    urls["gateway"] = await databases.url("gateway", "sqlite", "process")
+    ports = {name: free_port() for name in (*SERVICES, "gateway")}
+    stack = Stack(urls, ports=ports, extra_env={"GATEWAY_DEV_AUTH": "true"})
+    stack.quiet = True
+    stack.start("gateway")
+    try:
+        async with httpx.AsyncClient(base_url=stack.gateway_url, timeout=10) as gw:
+            await _until_alive(gw)
+            body = {"name": f"erp-{uuid.uuid4().hex[:8]}", "kind": "erp", "scopes": []}
+            forged = {"X-Forwarded-For": "6.6.6.6", "X-Real-IP": "6.6.6.6"}
+            r = await gw.post("/v1/api-clients", json=body, headers=forged)
+            assert r.status_code == 201, r.text
+            r = await gw.get("/v1/audit-events", params={"limit": 500})
+            [event] = [e for e in r.json()["items"] if e["method"] == "POST"]
+    finally:
+        stack.stop_all()
+    assert event["client_ip"] == "127.0.0.1"
+
+
+async def _until_alive(gw: httpx.AsyncClient) -> None:
+    for _ in range(200):
+        try:
+            if (await gw.get("/healthz")).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        await asyncio.sleep(0.1)
+    raise TimeoutError("the gateway did not start")
