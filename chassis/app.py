@@ -207,8 +207,9 @@ def build_app(spec: ServiceSpec, settings: BaseServiceSettings) -> FastAPI:
     return app
 
 
-def contract(app: FastAPI) -> dict[str, Any]:
-    """The OpenAPI document, with the problem schema every error response refers to."""
+def contract(app: FastAPI, *, idempotency_keys: bool = True) -> dict[str, Any]:
+    """The OpenAPI document, with the problem schema every error response refers to;
+    `idempotency_keys`: the app honours `Idempotency-Key` (as `build_app` makes it)."""
     if app.openapi_schema:
         return app.openapi_schema
     schema = get_openapi(
@@ -220,8 +221,20 @@ def contract(app: FastAPI) -> dict[str, Any]:
     schemas = schema.setdefault("components", {}).setdefault("schemas", {})
     schemas["Problem"] = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
     require_if_match(schema)
+    if idempotency_keys:
+        declare_too_large(schema)
     app.openapi_schema = schema
     return schema
+
+
+def declare_too_large(schema: dict[str, Any]) -> None:
+    """A POST with a body may answer 413: with an `Idempotency-Key`, a body past what the
+    idempotency store keeps."""
+    too_large = problem_responses(413)[413]
+    for operations in schema.get("paths", {}).values():
+        post = operations.get("post", {})
+        if "requestBody" in post:
+            post.setdefault("responses", {}).setdefault("413", too_large)
 
 
 def require_if_match(schema: dict[str, Any]) -> None:

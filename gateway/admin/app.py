@@ -37,4 +37,4 @@ def create_admin_app(db: Database, keys: KeyStore, audit_log: AuditLog) -> FastA
 
 
 def admin_contract(app: FastAPI) -> dict[str, Any]:
-    return contract(app)
+    return contract(app, idempotency_keys=False)  # the admin API keeps no idempotency store

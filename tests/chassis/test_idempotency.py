@@ -3,7 +3,9 @@
 import asyncio
 
 import httpx
+import pytest
 
+from chassis import idempotency
 from chassis.idempotency import canonical
 from chassis.testing import auth_headers
 from tests.chassis.conftest import SCOPES
@@ -93,6 +95,17 @@ async def test_same_json_in_another_order_or_spacing_replays(probe: httpx.AsyncC
         assert again.json() == first.json()
     other = await probe.post("/v1/probes", content=b'{"then": "ok", "value": 4}', headers=headers)
     assert other.status_code == 422
+
+
+async def test_a_body_too_large_to_keep_is_a_declared_413(
+    probe: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(idempotency, "MAX_BODY", 64)
+    body = {"value": 1, "then": "ok", "dealer_id": "d" * 100}
+    r = await probe.post("/v1/probes", json=body, headers={"Idempotency-Key": "k-big"})
+    assert r.status_code == 413 and r.headers["content-type"] == "application/problem+json"
+    responses = (await probe.get("/openapi.json")).json()["paths"]["/v1/probes"]["post"]
+    assert "413" in responses["responses"]
 
 
 def test_canonical_json_keeps_non_json_bodies_as_bytes() -> None:
