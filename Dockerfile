@@ -43,5 +43,7 @@ USER ars
 
 EXPOSE 8000 8001 8002 8003
 
+# --no-proxy-headers: the gateway decides the client address itself, believing X-Forwarded-For
+# only from the proxies in GATEWAY_TRUSTED_PROXIES (none by default).
 CMD ["uvicorn", "--factory", "gateway.app:create_app", "--host", "0.0.0.0", "--port", "8000", \
-     "--loop", "uvloop", "--http", "httptools", "--no-access-log"]
+     "--loop", "uvloop", "--http", "httptools", "--no-access-log", "--no-proxy-headers"]

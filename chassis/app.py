@@ -1,21 +1,35 @@
 """The app factory every service uses: middlewares, problem handlers, health, feed and contract."""
 
-from collections.abc import Callable, Coroutine, Sequence
+import json
+import types
+import typing
+from collections.abc import Callable, Coroutine, Iterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 import orjson
 from fastapi import APIRouter, Depends, FastAPI, Request, Response
+from fastapi.dependencies.models import Dependant
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
+from starlette.convertors import Convertor, UUIDConvertor, register_url_convertor
+from starlette.routing import compile_path
 
 from chassis.auth import IdentityMiddleware
 from chassis.consumer import ConsumerSpec
 from chassis.consumers import app_consumers
 from chassis.db import Database
-from chassis.errors import Problem, install_problem_handlers, no_nul_in_query, problem_responses
+from chassis.errors import (
+    ContainErrors,
+    Problem,
+    install_problem_handlers,
+    no_nul_in_query,
+    problem_responses,
+)
+from chassis.etag import BlankIfMatchMiddleware
 from chassis.health import health_router
 from chassis.idempotency import IdempotencyMiddleware
 from chassis.notify import feed_notifier
@@ -43,12 +57,26 @@ class ServiceSpec:
 class _OrjsonRequest(Request):
     """A request whose JSON body orjson parses: several times faster than the standard library
     on bulk bodies, and stricter (no NaN, no lone surrogates). Its `JSONDecodeError` is the
-    standard library's, so a malformed body is still FastAPI's 422."""
+    standard library's, so a malformed body is still FastAPI's 422 (located by the chassis'
+    handler)."""
 
     async def json(self) -> Any:
         if not hasattr(self, "_json"):
-            self._json = orjson.loads(await self.body())
+            body = await self.body()
+            try:
+                self._json = orjson.loads(body)
+            except orjson.JSONDecodeError as exc:
+                raise _not_utf8(body) or exc from None
         return self._json
+
+
+def _not_utf8(body: bytes) -> json.JSONDecodeError | None:
+    """orjson reports bad UTF-8 without a position: find it, as a decode error of the body."""
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return json.JSONDecodeError(f"the body is not valid UTF-8 (byte {exc.start})", "", 0)
+    return None
 
 
 class OrjsonRoute(APIRoute):
@@ -69,6 +97,63 @@ def resource_router(prefix: str, tag: str) -> APIRouter:
         responses=problem_responses(401, 403, 422),
         route_class=OrjsonRoute,
     )
+
+
+class _IdConvertor(Convertor[str]):
+    """A path segment that is a UUID, handed on as text so the route's own type validates it."""
+
+    regex = UUIDConvertor.regex
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("chassis_id", _IdConvertor())
+
+
+def _path_params(dependant: Dependant) -> Iterator[Any]:
+    yield from dependant.path_params
+    for sub in dependant.dependencies:
+        yield from _path_params(sub)
+
+
+def _is_uuid(annotation: Any) -> bool:
+    """`UUID`, `Annotated[UUID, ...]` or an optional one."""
+    if typing.get_origin(annotation) is typing.Annotated:
+        return _is_uuid(typing.get_args(annotation)[0])
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return len(args) == 1 and _is_uuid(args[0])
+    return annotation is UUID
+
+
+def harden_routes(app: FastAPI) -> None:
+    """Every `{…}` path parameter typed UUID matches only a UUID: a literal sibling such as
+    `/v1/regions/bulk` is then never taken for an id, so `PATCH /v1/regions/bulk` is a 405 listing
+    what the path allows, not a 422 about an id. Call once every router is included."""
+    _harden(app.router.routes)
+    app.router._mark_routes_changed()  # FastAPI rebuilds its route contexts from the new paths
+
+
+def _harden(routes: Sequence[Any]) -> None:
+    for route in routes:
+        router = getattr(route, "original_router", None)  # an included router
+        if router is not None:
+            _harden(router.routes)
+            router._mark_routes_changed()
+        elif isinstance(route, APIRoute):
+            ids = [
+                f.alias for f in _path_params(route.dependant) if _is_uuid(f.field_info.annotation)
+            ]
+            path = route.path
+            for name in ids:
+                path = path.replace("{" + name + "}", "{" + name + ":chassis_id}")
+            if path != route.path:
+                route.path = path
+                route.path_regex, route.path_format, route.param_convertors = compile_path(path)
 
 
 def operation_id(route: APIRoute) -> str:
@@ -120,7 +205,10 @@ def build_app(spec: ServiceSpec, settings: BaseServiceSettings) -> FastAPI:
             path=spec.event_path, outbox=spec.tables.outbox, scope=spec.event_scope, tag=spec.name
         )
     )
-    # Added innermost first: observability wraps identity, which wraps idempotency.
+    harden_routes(app)
+    # Added innermost first: errors are contained outside observability, which wraps identity,
+    # which wraps idempotency, which sees the request with a blank If-Match taken out.
+    app.add_middleware(BlankIfMatchMiddleware)
     app.add_middleware(
         IdempotencyMiddleware, db=lambda: app.state.db, table=spec.tables.idempotency
     )
@@ -131,12 +219,14 @@ def build_app(spec: ServiceSpec, settings: BaseServiceSettings) -> FastAPI:
     app.add_middleware(
         ObservabilityMiddleware, metrics=app.state.metrics, access_log=settings.access_log
     )
+    app.add_middleware(ContainErrors)
     app.openapi = lambda: contract(app)  # type: ignore[method-assign]
     return app
 
 
-def contract(app: FastAPI) -> dict[str, Any]:
-    """The OpenAPI document, with the problem schema every error response refers to."""
+def contract(app: FastAPI, *, idempotency_keys: bool = True) -> dict[str, Any]:
+    """The OpenAPI document, with the problem schema every error response refers to;
+    `idempotency_keys`: the app honours `Idempotency-Key` (as `build_app` makes it)."""
     if app.openapi_schema:
         return app.openapi_schema
     schema = get_openapi(
@@ -147,5 +237,35 @@ def contract(app: FastAPI) -> dict[str, Any]:
     )
     schemas = schema.setdefault("components", {}).setdefault("schemas", {})
     schemas["Problem"] = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+    require_if_match(schema)
+    if idempotency_keys:
+        declare_too_large(schema)
     app.openapi_schema = schema
     return schema
+
+
+def declare_too_large(schema: dict[str, Any]) -> None:
+    """A POST with a body may answer 413: with an `Idempotency-Key`, a body past what the
+    idempotency store keeps."""
+    too_large = problem_responses(413)[413]
+    for operations in schema.get("paths", {}).values():
+        post = operations.get("post", {})
+        if "requestBody" in post:
+            post.setdefault("responses", {}).setdefault("413", too_large)
+
+
+def require_if_match(schema: dict[str, Any]) -> None:
+    """An operation that answers 428 without `If-Match` declares the header required; where it
+    declares no 428 (a transition) the header stays optional."""
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            if "428" not in operation.get("responses", {}):
+                continue
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "header" and parameter["name"].lower() == "if-match":
+                    parameter["required"] = True
+                    schema = parameter.get("schema", {})
+                    given = [c for c in schema.get("anyOf", []) if c.get("type") != "null"]
+                    if len(given) == 1:  # required: a value, never null
+                        rest = {k: v for k, v in schema.items() if k != "anyOf"}
+                        parameter["schema"] = given[0] | rest

@@ -9,11 +9,15 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
+from fastapi.routing import iter_route_contexts
 from pydantic import BaseModel
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
+from chassis.asgi import ASGIApp, Message, Receive, Scope, Send, send_bytes
+from chassis.jsonerrors import decode_error_detail
 from chassis.jsonutil import dumps
 
 PROBLEM_TYPE_BASE = "https://ars.example.com/problems/"
@@ -25,9 +29,13 @@ log = logging.getLogger("chassis.errors")
 class FieldError:
     pointer: str
     detail: str
+    location: str | None = None  # "header", "query", "path"; None: the body
 
     def as_dict(self) -> dict[str, str]:
-        return {"pointer": self.pointer, "detail": self.detail}
+        doc = {"pointer": self.pointer, "detail": self.detail}
+        if self.location:
+            doc["location"] = self.location
+        return doc
 
 
 class ProblemError(Exception):
@@ -83,6 +91,10 @@ class Conflict(ProblemError):
 
 class PreconditionFailed(ProblemError):
     status, slug, title = 412, "precondition-failed", "Precondition Failed"
+
+
+class ContentTooLarge(ProblemError):
+    status, slug, title = 413, "content-too-large", "Content Too Large"
 
 
 class Unprocessable(ProblemError):
@@ -149,11 +161,23 @@ def _validation_errors(exc: RequestValidationError) -> list[dict[str, str]]:
     out = []
     for err in exc.errors():
         loc = err.get("loc", ())
+        if err.get("type") == "json_invalid":
+            out.append(_json_error(exc, loc, err))
+            continue
         item = {"pointer": pointer_for(loc), "detail": str(err.get("msg", "invalid"))}
         if loc and loc[0] != "body":
             item["location"] = str(loc[0])
         out.append(item)
     return out
+
+
+def _json_error(exc: RequestValidationError, loc: Sequence[Any], err: Any) -> dict[str, str]:
+    """A body that is not JSON: where (line, column, pointer) rather than a character offset."""
+    doc = exc.body if isinstance(exc.body, str) else ""
+    pos = loc[1] if len(loc) > 1 and isinstance(loc[1], int) else 0
+    message = str((err.get("ctx") or {}).get("error") or err.get("msg") or "invalid JSON")
+    pointer, detail = decode_error_detail(doc, pos, message)
+    return {"pointer": pointer, "detail": detail}
 
 
 async def _on_problem(request: Request, exc: Exception) -> Response:
@@ -173,9 +197,28 @@ async def _on_validation(request: Request, exc: Exception) -> Response:
 
 async def _on_http(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        headers["Allow"] = ", ".join(allowed_methods(request))
+    if exc.status_code == 400 and isinstance(exc.__cause__, UnicodeDecodeError):
+        # a body the standard library could not decode (routes that don't parse with orjson)
+        detail = f"the body is not valid UTF-8 (byte {exc.__cause__.start})"
+        body = Unprocessable(f"Invalid request: {detail}", errors=[FieldError("#", detail)])
+        return problem_response(422, body.body(request.url.path))
     return problem_response(
-        exc.status_code, generic_problem(exc.status_code, str(exc.detail)), exc.headers
+        exc.status_code, generic_problem(exc.status_code, str(exc.detail)), headers
     )
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route of the app serves at the request's path (Starlette names only
+    the first route's)."""
+    methods: set[str] = set()
+    for route in iter_route_contexts(getattr(request.app, "routes", ())):
+        match, _ = route.matches(request.scope)
+        if match is not Match.NONE:
+            methods.update(getattr(route, "methods", None) or ())
+    return sorted(methods)
 
 
 _SQLITE_UNIQUE = re.compile(r"UNIQUE constraint failed: \w+\.(\w+)")
@@ -233,6 +276,34 @@ async def no_nul_in_query(request: Request) -> None:
         raise Unprocessable("Text may not contain NUL characters.", errors=errors)
 
 
+class ContainErrors:
+    """The outermost middleware of an app: an error no handler answered becomes a 500 problem
+    here and goes no further, so the server keeps the connection open (Starlette re-raises it
+    to the server, which then closes a keep-alive connection)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watch(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watch)
+        except Exception as exc:
+            log.exception("unhandled error", exc_info=exc)
+            if not started:
+                body = ProblemError("An unexpected error occurred.").body()
+                await send_bytes(send, 500, dumps(body), PROBLEM_MEDIA_TYPE)
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ProblemError, _on_problem)
     app.add_exception_handler(RequestValidationError, _on_validation)
@@ -257,6 +328,7 @@ def _describe(status: int) -> str:
         404: "Not found",
         409: "Conflict with the current state",
         412: "The If-Match ETag is stale",
+        413: "The body is too large",
         422: "Validation error naming the fields",
         428: "If-Match is required",
     }.get(status, "Error")

@@ -4,7 +4,10 @@ from typing import Annotated
 
 from fastapi import Header, Response
 
+from chassis.asgi import ASGIApp, Receive, Scope, Send
 from chassis.errors import PreconditionFailed, PreconditionRequired
+
+IF_MATCH = b"if-match"
 
 
 def etag(version: int) -> str:
@@ -29,3 +32,19 @@ def check_if_match(if_match: str | None, version: int) -> None:
 
 
 IfMatch = Annotated[str | None, Header(description="The ETag of the version being changed")]
+
+
+class BlankIfMatchMiddleware:
+    """An `If-Match:` header with nothing in it names no version: it counts as absent, so where
+    the header is optional (a transition) it checks nothing, and where it is required the answer
+    is the 428 of a missing one."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            headers = scope.get("headers", ())
+            if any(k == IF_MATCH and not v.strip() for k, v in headers):
+                scope["headers"] = [(k, v) for k, v in headers if k != IF_MATCH or v.strip()]
+        await self.app(scope, receive, send)

@@ -1,11 +1,13 @@
 """`Idempotency-Key` for POST (IETF draft semantics), keyed per caller: the same key and payload
-replays the stored response, another payload is a 422, a request still in flight a 409."""
+replays the stored response, another payload is a 422, a request still in flight a 409. A JSON
+payload is the same payload whatever its key order or spacing."""
 
 import hashlib
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import orjson
 from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -21,7 +23,14 @@ from chassis.asgi import (
     send_bytes,
 )
 from chassis.db import Database
-from chassis.errors import PROBLEM_MEDIA_TYPE, BadRequest, Conflict, ProblemError, Unprocessable
+from chassis.errors import (
+    PROBLEM_MEDIA_TYPE,
+    Conflict,
+    ContentTooLarge,
+    FieldError,
+    ProblemError,
+    Unprocessable,
+)
 from chassis.identity import Principal
 from chassis.jsonutil import dumps
 
@@ -33,11 +42,20 @@ IN_FLIGHT_TIMEOUT = timedelta(seconds=60)
 _REPLAYED_HEADERS = {"content-type", "location", "etag"}
 
 
+def canonical(body: bytes) -> bytes:
+    """A JSON body re-serialised with sorted keys and no spacing, so `{"a":1,"b":2}` and
+    `{ "b": 2, "a": 1 }` are one payload; anything else compares as the bytes sent."""
+    try:
+        return orjson.dumps(orjson.loads(body), option=orjson.OPT_SORT_KEYS)
+    except (orjson.JSONDecodeError, orjson.JSONEncodeError):
+        return body
+
+
 def fingerprint(scope: Scope, body: bytes) -> str:
     h = hashlib.sha256()
     for part in (scope["method"], scope["path"], scope.get("query_string", b"").decode()):
         h.update(part.encode() + b"\0")
-    h.update(body)
+    h.update(canonical(body))
     return h.hexdigest()
 
 
@@ -62,10 +80,14 @@ class IdempotencyMiddleware:
         self, scope: Scope, receive: Receive, send: Send, key: str, principal: Principal
     ) -> None:
         if not key or len(key) > MAX_KEY_LENGTH:
-            raise BadRequest(f"Idempotency-Key must be 1 to {MAX_KEY_LENGTH} characters.")
+            detail = f"must be 1 to {MAX_KEY_LENGTH} characters"
+            raise Unprocessable(
+                f"Idempotency-Key {detail}.",
+                errors=[FieldError("#/idempotency-key", detail, location="header")],
+            )
         body = await read_body(receive, MAX_BODY)
         if body is None:
-            raise BadRequest("Request body too large.")
+            raise ContentTooLarge(f"The body exceeds {MAX_BODY // (1024 * 1024)} MiB.")
         caller = f"{principal.kind}:{principal.subject}"
         print_ = fingerprint(scope, body)
         stored = await self._claim(caller, key, print_)

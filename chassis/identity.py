@@ -130,9 +130,14 @@ def bearer_token(headers: Iterable[tuple[bytes, bytes]]) -> str | None:
     return None
 
 
-class _ScopeGuard(SecurityBase):
-    """One dependency that both declares the bearer scheme with its scopes in the contract and
-    checks them; the middleware has already verified the token."""
+class ScopeGuard(SecurityBase):
+    """A route dependency that declares the identity bearer scheme with its scopes in the
+    contract and, when called, gives the caller's `Principal` once `check` admits it (the
+    middleware has already verified the token).
+
+    By default a caller needs every scope named. A guard with another rule (say, "admins, or an
+    API client acting on its own records") subclasses this and overrides `check`, raising
+    `Forbidden`; `guard()` turns it into the route's parameter type."""
 
     def __init__(self, scopes: tuple[str, ...]) -> None:
         self.model = HTTPBearerModel(
@@ -141,12 +146,30 @@ class _ScopeGuard(SecurityBase):
         self.scheme_name = "identity"
         self.scopes = scopes
 
-    async def __call__(self, request: Request) -> "Principal":
-        principal = current_principal(request)
+    def check(self, principal: "Principal") -> None:
+        """Raise `Forbidden` unless the caller may pass."""
         missing = [s for s in self.scopes if s not in principal.scopes]
         if missing:
             raise Forbidden(f"Missing scope: {', '.join(missing)}", missing_scopes=missing)
+
+    async def __call__(self, request: Request) -> "Principal":
+        principal = current_principal(request)
+        self.check(principal)
         return principal
+
+
+class AnyScopeGuard(ScopeGuard):
+    """Admits a caller holding the first scope or any of the `alternatives`: the contract
+    declares the first (what people and partners are given); the alternatives are narrower
+    grants, such as a peer service's `<service>:events`."""
+
+    def __init__(self, scope: str, *alternatives: str) -> None:
+        super().__init__((scope,))
+        self.alternatives = alternatives
+
+    def check(self, principal: "Principal") -> None:
+        if not any(s in principal.scopes for s in self.alternatives):
+            super().check(principal)
 
 
 def current_principal(request: Request) -> Principal:
@@ -156,6 +179,17 @@ def current_principal(request: Request) -> Principal:
     return principal
 
 
+def require_any_scope(scope: str, *alternatives: str) -> Any:
+    """A dependency giving the caller's Principal once it holds `scope` or an alternative."""
+    return guard(AnyScopeGuard(scope, *alternatives))
+
+
+def guard(scope_guard: ScopeGuard) -> Any:
+    """The dependency a route declares, `Annotated[Principal, guard(MyGuard(...))]`: the guard
+    runs before the route and its scopes appear in the contract."""
+    return Security(scope_guard, scopes=list(scope_guard.scopes))
+
+
 def require_scopes(*scopes: str) -> Any:
     """A dependency giving the caller's Principal once it holds every scope named."""
-    return Security(_ScopeGuard(scopes), scopes=list(scopes))
+    return guard(ScopeGuard(scopes))

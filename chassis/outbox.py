@@ -6,14 +6,14 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Request, Security
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 from sqlalchemy import BigInteger, Select, Table, Text, func, insert, literal, select, text, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from chassis.db import Database, new_id
 from chassis.errors import field_error, problem_responses
-from chassis.identity import Principal, _ScopeGuard, current_principal
+from chassis.identity import Principal, require_any_scope
 from chassis.jsonutil import dumps, loads
 from chassis.notify import Poll, announce_on_commit, long_poll
 
@@ -209,21 +209,6 @@ def _visible(principal: Principal, dealer_ids: list[str] | None) -> bool:
     return bool(dealer_ids) and any(UUID(d) in principal.dealer_ids for d in dealer_ids or ())
 
 
-class _FeedReaders(_ScopeGuard):
-    """The feed's scope, or the narrower `<service>:events` that grants reading this feed and
-    nothing else (what a peer service is given to follow it)."""
-
-    def __init__(self, scope: str, feed_scope: str) -> None:
-        super().__init__((scope,))
-        self.feed_scope = feed_scope
-
-    async def __call__(self, request: Request) -> Principal:
-        principal = current_principal(request)
-        if self.feed_scope in principal.scopes:
-            return principal
-        return await super().__call__(request)
-
-
 def feed_scope(service: str) -> str:
     """The scope that grants reading a service's feed and nothing else."""
     return f"{service}:events"
@@ -238,8 +223,7 @@ WAIT_DESCRIPTION = (
 def feed_router(*, path: str, outbox: Table, scope: str, tag: str) -> APIRouter:
     """`GET /v1/<service-singular>-events`: the service's event feed."""
     router = APIRouter(tags=[tag], responses=problem_responses(401, 403, 422))
-    readers = _FeedReaders(scope, feed_scope(tag))
-    Caller = Annotated[Principal, Security(readers, scopes=[scope])]
+    Caller = Annotated[Principal, require_any_scope(scope, feed_scope(tag))]
 
     @router.get(
         path,

@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from chassis.cli import main as migration_main
 from chassis.db import Database
-from gateway.admin import service
-from gateway.admin.schemas import ApiClientCreate, ClientKind
+from gateway.admin.clients import service
+from gateway.admin.clients.schemas import ApiClientCreate, ClientKind
 from gateway.devidp import DEV_IDP_PRIVATE_KEY, DEV_IDP_PUBLIC_KEY
 from gateway.models import api_clients
 from gateway.people import mint_person_token

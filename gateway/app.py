@@ -6,13 +6,19 @@ import logging
 from typing import Any
 
 import aiohttp
-from fastapi.openapi.docs import get_swagger_ui_html
 from starlette.middleware.cors import CORSMiddleware
 
 from chassis.asgi import Message, Receive, Scope, Send, send_bytes
 from chassis.db import Database
-from chassis.errors import NotFound, ProblemError, TooManyRequests, Unauthorized
-from chassis.identity import Principal, TokenSigner, bearer_token
+from chassis.errors import (
+    PROBLEM_MEDIA_TYPE,
+    ContainErrors,
+    NotFound,
+    ProblemError,
+    TooManyRequests,
+    generic_problem,
+)
+from chassis.identity import Principal, TokenSigner
 from chassis.jsonutil import dumps
 from chassis.observability import (
     Metrics,
@@ -22,6 +28,8 @@ from chassis.observability import (
 )
 from gateway.admin.app import admin_contract, create_admin_app
 from gateway.audit import AuditLog, worth_auditing
+from gateway.authentication import Authenticator
+from gateway.clientaddress import client_address, networks
 from gateway.contracts import (
     all_scopes,
     collection_of,
@@ -29,26 +37,18 @@ from gateway.contracts import (
     merged_openapi,
     routing_table,
 )
-from gateway.keys import KeyStore, looks_like_key
+from gateway.headers import SecurityHeaders, docs_page
+from gateway.keys import KeyStore
 from gateway.people import PeopleVerifier
 from gateway.proxy import TokenCache, Upstream, proxy, send_problem
 from gateway.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
 from gateway.settings import GatewaySettings, Limit
-from gateway.webhooks import Dispatcher
+from gateway.webhooks.dispatcher import Dispatcher
 
 VERSION = "0.1.0"
+TITLE = "ARS platform API"
 log = logging.getLogger("gateway")
-SECURITY_HEADERS = [
-    (b"x-content-type-options", b"nosniff"),
-    (b"x-frame-options", b"DENY"),
-    (b"referrer-policy", b"no-referrer"),
-    (b"strict-transport-security", b"max-age=31536000; includeSubDomains"),
-    (b"cross-origin-resource-policy", b"same-site"),
-]
-API_ONLY_HEADERS = [
-    (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'"),
-]
-API_KEY_HEADER = b"x-api-key"
+LOCAL_METHODS = ("GET", "HEAD")
 
 
 class Gateway:
@@ -66,7 +66,9 @@ class Gateway:
         contracts = load_contracts(settings.contracts_dir) | {"gateway": self.admin_contract}
         self.routes = routing_table(contracts)
         self.scopes = all_scopes(contracts)
-        self.openapi = dumps(merged_openapi(contracts, title="ARS platform API", version=VERSION))
+        self.openapi = dumps(merged_openapi(contracts, title=TITLE, version=VERSION))
+        self.docs, self.docs_policy = docs_page(TITLE)
+        self.trusted_proxies = networks(settings.trusted_proxies)
         self.upstreams = {
             name: Upstream(name, url) for name, url in settings.upstream_urls().items()
         }
@@ -76,6 +78,9 @@ class Gateway:
         self.webhooks = Dispatcher(settings, self.db, self.upstreams, self.tokens)
         self.dev_principal = Principal(
             subject="developer", kind="user", scopes=self.scopes, name="Development user"
+        )
+        self.authenticator = Authenticator(
+            settings, self.keys, self.people, self.limiter, self.dev_principal
         )
         self.local = {
             "/healthz": self._healthz,
@@ -91,18 +96,24 @@ class Gateway:
         if scope["type"] != "http":
             return
         handler = self.local.get(scope["path"])
-        if handler is not None:
+        if handler is None:
+            await self._api(scope, receive, send)
+        elif scope["method"] in LOCAL_METHODS:
             await handler(scope, receive, send)
-            return
-        await self._api(scope, receive, send)
+        else:
+            body = generic_problem(405, f"{scope['path']} answers {' and '.join(LOCAL_METHODS)}.")
+            allow = [(b"allow", ", ".join(LOCAL_METHODS).encode())]
+            await send_bytes(send, 405, dumps(body), PROBLEM_MEDIA_TYPE, allow)
 
     async def _api(self, scope: Scope, receive: Receive, send: Send) -> None:
         principal: Principal | None = None
-        extra: list[tuple[bytes, bytes]] = list(SECURITY_HEADERS) + API_ONLY_HEADERS
+        extra: list[tuple[bytes, bytes]] = []
         status = 500
         detail: str | None = None
+        authenticated = False
+        address = client_address(scope, self.trusted_proxies)
 
-        async def send_secured(message: Message) -> None:
+        async def send_with_limits(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
@@ -111,24 +122,25 @@ class Gateway:
 
         try:
             service = self._route(scope["path"])
-            principal, own_limit = await self.authenticate(scope)
+            principal, own_limit = await self.authenticator.authenticate(scope, address)
+            authenticated = True
             if principal is not self.dev_principal:
                 extra += await self._rate_limit(principal, own_limit)
             if service == "gateway":
                 scope.setdefault("state", {})["principal"] = principal
-                await self.admin(scope, receive, send_secured)
+                await self.admin(scope, receive, send_with_limits)
             else:
                 upstream = self.upstreams[service]
                 token = self.tokens.token(principal, upstream.name)
-                await proxy(scope, receive, send_secured, upstream, token)
+                await proxy(scope, receive, send_with_limits, upstream, token, address)
         except ProblemError as exc:
             headers = list(exc.extra.pop("headers", []))
             if exc.status == 401:
                 headers.append((b"www-authenticate", b'Bearer realm="ars"'))
-            await send_problem(send_secured, exc, scope["path"], headers)
+            await send_problem(send_with_limits, exc, scope["path"], headers)
             detail = exc.detail
-        if worth_auditing(scope["method"], status):
-            client = scope.get("client")
+        # every write, every 401/403, and every request refused before it had a caller
+        if worth_auditing(scope["method"], status) or (not authenticated and status != 404):
             self.audit.record(
                 request_id=request_id_var.get(),
                 principal=principal,
@@ -136,7 +148,7 @@ class Gateway:
                 path=scope["path"],
                 status=status,
                 detail=detail,
-                client_ip=client[0] if client else None,
+                client_ip=address,
             )
 
     def _route(self, path: str) -> str:
@@ -144,21 +156,6 @@ class Gateway:
         if service is None:
             raise NotFound(f"No API collection serves {path}.")
         return service
-
-    async def authenticate(self, scope: Scope) -> tuple[Principal, Limit | None]:
-        """The caller, and its own rate limit when it has one."""
-        headers = scope.get("headers", ())
-        credential = bearer_token(headers) or next(
-            (v.decode("latin-1") for k, v in headers if k == API_KEY_HEADER), None
-        )
-        if credential is None:
-            if self.settings.dev_auth:
-                return self.dev_principal, None
-            raise Unauthorized("Authentication is required: a bearer token or an API key.")
-        if looks_like_key(credential):
-            client = await self.keys.verify(credential)
-            return client.principal, client.limit
-        return self.people.verify(credential), None
 
     async def _rate_limit(
         self, principal: Principal, own: Limit | None
@@ -223,7 +220,7 @@ class Gateway:
         await self.db.dispose()
 
     async def _healthz(self, scope: Scope, receive: Receive, send: Send) -> None:
-        await send_bytes(send, 200, b'{"status":"ok"}', "application/json", SECURITY_HEADERS)
+        await send_bytes(send, 200, b'{"status":"ok"}', "application/json")
 
     async def _readyz(self, scope: Scope, receive: Receive, send: Send) -> None:
         names = list(self.upstreams)
@@ -231,9 +228,7 @@ class Gateway:
         states = dict(zip(names, results, strict=True))
         ready = all(state == "ok" for state in states.values())
         body = {"status": "ok" if ready else "not ready", "upstreams": states}
-        await send_bytes(
-            send, 200 if ready else 503, dumps(body), "application/json", SECURITY_HEADERS
-        )
+        await send_bytes(send, 200 if ready else 503, dumps(body), "application/json")
 
     async def _upstream_ready(self, upstream: Upstream) -> str:
         if upstream.session is None:
@@ -245,11 +240,10 @@ class Gateway:
             return f"unreachable ({type(exc).__name__})"
 
     async def _openapi(self, scope: Scope, receive: Receive, send: Send) -> None:
-        await send_bytes(send, 200, self.openapi, "application/json", SECURITY_HEADERS)
+        await send_bytes(send, 200, self.openapi, "application/json")
 
     async def _docs(self, scope: Scope, receive: Receive, send: Send) -> None:
-        page = get_swagger_ui_html(openapi_url="/openapi.json", title="ARS platform API")
-        await send_bytes(send, 200, bytes(page.body), "text/html; charset=utf-8", SECURITY_HEADERS)
+        await send_bytes(send, 200, self.docs, "text/html; charset=utf-8")
 
 
 def route_label(scope: Scope) -> str:
@@ -289,5 +283,6 @@ def create_app(settings: GatewaySettings | None = None) -> Any:
     app = ObservabilityMiddleware(
         app, Metrics("gateway"), access_log=settings.access_log, route_label=route_label
     )
+    app = SecurityHeaders(ContainErrors(app), gateway.docs_policy)
     app.gateway = gateway
     return app

@@ -10,6 +10,12 @@ PUBLIC_SCHEME = "bearer"
 KEY_SCHEME = "apiKey"
 
 
+AMBIGUOUS_CREDENTIALS = {
+    "description": "More than one credential (say, a bearer token and an X-API-Key)",
+    "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+}
+
+
 class RoutingConflict(Exception):
     pass
 
@@ -112,9 +118,15 @@ def _public_operation(op: dict[str, Any], renames: dict[str, str]) -> dict[str, 
     if "security" in out:
         scopes = sorted({s for req in out["security"] for v in req.values() for s in v})
         out["security"] = [{PUBLIC_SCHEME: scopes}, {KEY_SCHEME: scopes}]
-        out.setdefault("responses", {}).setdefault(
-            "429", {"description": "Rate limit exceeded (see Retry-After and RateLimit)"}
+        responses = out.setdefault("responses", {})
+        responses.setdefault(
+            "429",
+            {
+                "description": "Rate limit exceeded, or too many failed authentications from "
+                "the client's address (see Retry-After)"
+            },
         )
+        responses.setdefault("400", AMBIGUOUS_CREDENTIALS)
     return out
 
 

@@ -71,16 +71,16 @@ class TokenCache:
         return token
 
 
-def forward_headers(scope: Scope, token: str) -> list[tuple[str, str]]:
+def forward_headers(scope: Scope, token: str, client: str) -> list[tuple[str, str]]:
+    """The caller's headers without identity, plus the gateway's token and the client address
+    the gateway determined (never the caller's own `X-Forwarded-For`)."""
     out = [
         (k.decode("latin-1"), v.decode("latin-1"))
         for k, v in scope["headers"]
         if k not in STRIPPED and not k.startswith(STRIPPED_PREFIXES)
     ]
     out.append(("authorization", f"Bearer {token}"))
-    client = scope.get("client")
-    if client:
-        out.append(("x-forwarded-for", client[0]))
+    out.append(("x-forwarded-for", client))
     out.append(("x-forwarded-proto", scope.get("scheme", "http")))
     return out
 
@@ -114,7 +114,9 @@ async def _request_body(scope: Scope, receive: Receive) -> bytes | AsyncIterator
     return chained()
 
 
-async def proxy(scope: Scope, receive: Receive, send: Send, upstream: Upstream, token: str) -> None:
+async def proxy(
+    scope: Scope, receive: Receive, send: Send, upstream: Upstream, token: str, client: str
+) -> None:
     """Forward one request; the session's own timeout bounds it."""
     assert upstream.session is not None, "gateway lifespan did not start"
     path = scope["raw_path"].decode("latin-1") if scope.get("raw_path") else scope["path"]
@@ -126,7 +128,7 @@ async def proxy(scope: Scope, receive: Receive, send: Send, upstream: Upstream, 
         async with upstream.session.request(
             scope["method"],
             path,
-            headers=forward_headers(scope, token),
+            headers=forward_headers(scope, token, client),
             data=body,
             allow_redirects=False,
         ) as resp:

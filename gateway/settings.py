@@ -1,8 +1,9 @@
 """Gateway settings (env prefix `GATEWAY_`)."""
 
+import ipaddress
 from pathlib import Path
 
-from pydantic import BaseModel, model_validator
+from pydantic import BaseModel, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from chassis.devkeys import DEV_PRIVATE_KEY, is_dev_key
@@ -67,6 +68,11 @@ class GatewaySettings(BaseSettings):
     default_key_overlap: int = 86_400
 
     rate_limits: dict[str, Limit] = DEFAULT_LIMITS
+    # failed authentications per client address: past the burst, a failure is a 429
+    auth_failure_limit: Limit = Limit(rate=0.1, burst=30)
+    # proxies (addresses or networks) whose X-Forwarded-For names the client; none by default,
+    # so the client address is the connection's peer and a caller's header is never believed
+    trusted_proxies: list[str] = []
     cors_origins: list[str] = []
     upstream_timeout: float = 30.0
     upstream_timeouts: dict[str, float] = {}  # per upstream, e.g. {"dealers": 120} for bulk
@@ -89,6 +95,13 @@ class GatewaySettings(BaseSettings):
     webhook_max_in_flight: int = 200  # deliveries in flight from this replica
     # may endpoints be on loopback, private or link-local addresses? null: only outside production
     webhook_allow_private_targets: bool | None = None
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, entries: list[str]) -> list[str]:
+        for entry in entries:
+            ipaddress.ip_network(entry.strip(), strict=False)  # a ValueError names the entry
+        return entries
 
     @model_validator(mode="after")
     def _refuse_development_settings_in_production(self) -> "GatewaySettings":

@@ -61,7 +61,7 @@ class Stack:
                 capture_output=self.quiet,
             )
 
-    def start(self, name: str) -> None:
+    def command(self, name: str) -> list[str]:
         command = [
             sys.executable,
             "-m",
@@ -76,6 +76,12 @@ class Stack:
             "--log-level",
             "warning",
         ]
+        if name == "gateway":  # the gateway decides the client address (GATEWAY_TRUSTED_PROXIES)
+            command.append("--no-proxy-headers")
+        return command
+
+    def start(self, name: str) -> None:
+        command = self.command(name)
         output = subprocess.DEVNULL if self.quiet else None
         self.processes[name] = subprocess.Popen(
             command, env=self.env(), cwd=ROOT, stdout=output, stderr=output

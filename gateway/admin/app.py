@@ -4,10 +4,12 @@ from typing import Any
 
 from fastapi import Depends, FastAPI
 
-from chassis.app import contract, operation_id
+from chassis.app import contract, harden_routes, operation_id
 from chassis.db import Database
 from chassis.errors import install_problem_handlers, no_nul_in_query
-from gateway.admin.routes import audit, clients, deliveries, endpoints
+from gateway.admin.audit.routes import audit
+from gateway.admin.clients.routes import clients
+from gateway.admin.webhooks.routes import deliveries, endpoints
 from gateway.audit import AuditLog
 from gateway.keys import KeyStore
 
@@ -28,12 +30,11 @@ def create_admin_app(db: Database, keys: KeyStore, audit_log: AuditLog) -> FastA
     app.state.keys = keys
     app.state.audit = audit_log
     install_problem_handlers(app)
-    app.include_router(clients)
-    app.include_router(audit)
-    app.include_router(endpoints)
-    app.include_router(deliveries)
+    for router in (clients, audit, endpoints, deliveries):
+        app.include_router(router)
+    harden_routes(app)
     return app
 
 
 def admin_contract(app: FastAPI) -> dict[str, Any]:
-    return contract(app)
+    return contract(app, idempotency_keys=False)  # the admin API keeps no idempotency store

@@ -3,13 +3,15 @@ chassis part can be tested without any domain rule in the way."""
 
 import asyncio
 from typing import Annotated, Any
+from uuid import UUID
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, FastAPI, Response
 from pydantic import BaseModel
 
-from chassis.app import ServiceSpec, build_app
+from chassis.app import ServiceSpec, build_app, resource_router
 from chassis.db import SessionDep
-from chassis.errors import Conflict
+from chassis.errors import Conflict, problem_responses
+from chassis.etag import IfMatch, check_if_match, set_etag
 from chassis.identity import Principal, require_scopes
 from chassis.outbox import emit
 from chassis.settings import BaseServiceSettings
@@ -48,6 +50,47 @@ async def create_probe(body: ProbeIn, session: SessionDep, _: Writer) -> Any:
     return ProbeOut(value=body.value, calls=CALLS["n"])
 
 
+# Records with an id, parsed by orjson like every service's resource routes: a literal sub-path
+# beside `{probe_id}`, an update needing If-Match, a transition where it is optional.
+records = resource_router("/v1/probes", "probes")
+
+
+class ProbeBulk(BaseModel):
+    items: list[ProbeIn]
+
+
+@records.post("/bulk", summary="Bulk probes")
+async def bulk_probes(body: ProbeBulk, _: Writer) -> dict[str, int]:
+    return {"count": len(body.items)}
+
+
+@records.get("/{probe_id}", summary="Get a probe")
+async def get_probe(probe_id: UUID, _: Writer, response: Response) -> dict[str, str]:
+    set_etag(response, 1)
+    return {"id": str(probe_id)}
+
+
+@records.patch("/{probe_id}", summary="Change a probe", responses=problem_responses(412, 428))
+async def patch_probe(probe_id: UUID, _: Writer, if_match: IfMatch = None) -> dict[str, str]:
+    check_if_match(if_match, 1)
+    return {"id": str(probe_id)}
+
+
+@records.delete("/{probe_id}", summary="Delete a probe", responses=problem_responses(412, 428))
+async def delete_probe(probe_id: UUID, _: Writer, if_match: IfMatch = None) -> Response:
+    check_if_match(if_match, 1)
+    return Response(status_code=204)
+
+
+@records.post("/{probe_id}/transitions", summary="Move a probe", responses=problem_responses(412))
+async def move_probe(
+    probe_id: UUID, body: ProbeIn, _: Writer, if_match: IfMatch = None
+) -> dict[str, str]:
+    if if_match is not None:  # optional on a transition: checked only when sent
+        check_if_match(if_match, 1)
+    return {"id": str(probe_id), "to": body.then}
+
+
 def probe_app(database_url: str) -> FastAPI:
     spec = ServiceSpec(
         name="regions",
@@ -56,7 +99,7 @@ def probe_app(database_url: str) -> FastAPI:
         version="0",
         event_path="/v1/probe-events",
         event_scope="probes:read",
-        routers=[router],
+        routers=[router, records],
         tables=tables,
         migrations=MIGRATIONS,
     )

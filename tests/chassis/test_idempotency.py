@@ -3,7 +3,10 @@
 import asyncio
 
 import httpx
+import pytest
 
+from chassis import idempotency
+from chassis.idempotency import canonical
 from chassis.testing import auth_headers
 from tests.chassis.conftest import SCOPES
 from tests.harness import feed
@@ -68,9 +71,49 @@ async def test_client_error_is_stored(probe: httpx.AsyncClient) -> None:
     assert again.headers["content-type"] == "application/problem+json"
 
 
-async def test_oversized_key_is_400(probe: httpx.AsyncClient) -> None:
-    r = await probe.post("/v1/probes", json={}, headers={"Idempotency-Key": "k" * 300})
-    assert r.status_code == 400
+async def test_oversized_or_empty_key_is_422_naming_the_header(probe: httpx.AsyncClient) -> None:
+    """The contracts declare 422 for a bad request, not 400."""
+    for key in ("k" * 300, ""):
+        r = await probe.post("/v1/probes", json={}, headers={"Idempotency-Key": key})
+        assert r.status_code == 422, key
+        assert r.headers["content-type"] == "application/problem+json"
+        errors = r.json()["errors"]
+        assert errors == [
+            {"pointer": "#/idempotency-key", "detail": errors[0]["detail"], "location": "header"}
+        ]
+        assert "255" in errors[0]["detail"]
+    assert (await probe.post("/v1/probes", json={})).json()["calls"] >= 1
+
+
+async def test_same_json_in_another_order_or_spacing_replays(probe: httpx.AsyncClient) -> None:
+    headers = {"Idempotency-Key": "k-7", "content-type": "application/json"}
+    first = await probe.post("/v1/probes", content=b'{"value":3,"then":"ok"}', headers=headers)
+    for body in (b'{"then": "ok", "value": 3}', b'{\n  "value" : 3 ,\t"then":"ok"\n}\n'):
+        again = await probe.post("/v1/probes", content=body, headers=headers)
+        assert again.status_code == 201, again.text
+        assert again.headers["idempotent-replayed"] == "true"
+        assert again.json() == first.json()
+    other = await probe.post("/v1/probes", content=b'{"then": "ok", "value": 4}', headers=headers)
+    assert other.status_code == 422
+
+
+async def test_a_body_too_large_to_keep_is_a_declared_413(
+    probe: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(idempotency, "MAX_BODY", 64)
+    body = {"value": 1, "then": "ok", "dealer_id": "d" * 100}
+    r = await probe.post("/v1/probes", json=body, headers={"Idempotency-Key": "k-big"})
+    assert r.status_code == 413 and r.headers["content-type"] == "application/problem+json"
+    responses = (await probe.get("/openapi.json")).json()["paths"]["/v1/probes"]["post"]
+    assert "413" in responses["responses"]
+
+
+def test_canonical_json_keeps_non_json_bodies_as_bytes() -> None:
+    assert canonical(b'{"b": [1, {"d": 2, "c": 1}], "a": null}') == (
+        b'{"a":null,"b":[1,{"c":1,"d":2}]}'
+    )
+    assert canonical(b"not json {") == b"not json {"
+    assert canonical(b"a=1&b=2") != canonical(b"b=2&a=1")
 
 
 async def test_a_retry_the_moment_the_answer_arrives_is_a_replay(

@@ -1,16 +1,21 @@
-"""Identity tokens: Ed25519 JWTs signed by the gateway, verified per audience."""
+"""Identity tokens: Ed25519 JWTs signed by the gateway, verified per audience; scope guards."""
 
+import ast
 import time
+from pathlib import Path
+from typing import Annotated, Any
 from uuid import uuid4
 
+import httpx
 import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from fastapi import FastAPI, Request
 
 from chassis.devkeys import DEV_PRIVATE_KEY, DEV_PUBLIC_KEY
-from chassis.errors import Unauthorized
-from chassis.identity import Principal, TokenSigner, TokenVerifier
+from chassis.errors import Forbidden, Unauthorized, install_problem_handlers
+from chassis.identity import Principal, ScopeGuard, TokenSigner, TokenVerifier, guard
 
 ALICE = Principal(
     subject="alice",
@@ -85,3 +90,63 @@ def test_wrong_issuer_is_refused() -> None:
 def test_garbage_is_refused() -> None:
     with pytest.raises(Unauthorized):
         TokenVerifier(DEV_PUBLIC_KEY, "dealers").verify("not.a.token")
+
+
+class _OwnRecordsGuard(ScopeGuard):
+    """An example of a guard with its own rule: `admin`, or the scope and a partner."""
+
+    def check(self, principal: Principal) -> None:
+        if "admin" not in principal.scopes:
+            super().check(principal)
+            if not principal.is_partner:
+                raise Forbidden("partners only")
+
+
+def _guarded_app() -> FastAPI:
+    app = FastAPI()
+    Caller = Annotated[Principal, guard(_OwnRecordsGuard(("things:manage",)))]
+
+    @app.get("/things")
+    async def things(caller: Caller) -> dict[str, str]:
+        return {"subject": caller.subject}
+
+    @app.middleware("http")
+    async def as_principal(request: Request, call_next: Any) -> Any:
+        scopes = frozenset(request.headers.get("x-scopes", "").split())
+        kind = request.headers.get("x-kind", "user")
+        request.scope.setdefault("state", {})["principal"] = Principal("p", kind, scopes)  # type: ignore[arg-type]
+        return await call_next(request)
+
+    install_problem_handlers(app)
+    return app
+
+
+async def test_a_public_scope_guard_with_its_own_rule() -> None:
+    """The guard a module needs when scopes alone don't decide: declared in the contract with
+    its scopes, checked by its own rule."""
+    app = _guarded_app()
+    security = app.openapi()["paths"]["/things"]["get"]["security"]
+    assert security == [{"identity": ["things:manage"]}]
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://t"
+    ) as client:
+        cases = {
+            ("admin", "user"): 200,
+            ("things:manage", "partner"): 200,
+            ("things:manage", "user"): 403,
+            ("", "partner"): 403,
+        }
+        for (scopes, kind), status in cases.items():
+            r = await client.get("/things", headers={"x-scopes": scopes, "x-kind": kind})
+            assert r.status_code == status, (scopes, kind, r.text)
+
+
+def test_no_module_imports_a_private_name_of_the_chassis() -> None:
+    root = Path(__file__).resolve().parents[2]
+    private = []
+    for package in ("gateway", "services"):
+        for path in (root / package).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text())):
+                if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("chassis"):
+                    private += [f"{path}: {a.name}" for a in node.names if a.name.startswith("_")]
+    assert private == []

@@ -14,16 +14,9 @@ from gateway.devidp import DEV_IDP_PRIVATE_KEY
 from gateway.people import mint_person_token
 from gateway.settings import GatewaySettings
 from tests.gateway.conftest import key_header, person
+from tests.gateway.helpers import audit
 
 PROBLEM = "application/problem+json"
-
-
-async def audit(gw: httpx.AsyncClient, admin_key: str, **params: Any) -> list[dict[str, Any]]:
-    r = await gw.get(
-        "/v1/audit-events", params=params | {"limit": 500}, headers=key_header(admin_key)
-    )
-    assert r.status_code == 200, r.text
-    return list(r.json()["items"])
 
 
 async def test_roles_map_to_scopes(
@@ -200,6 +193,8 @@ async def test_admin_api_needs_admin(
         ({"name": "e", "kind": "erp", "scopes": ["Bad Scope"]}, "#/scopes/0"),
         ({"name": "e", "kind": "erp", "scopes": [], "rate": 5}, "#/burst"),
         ({"name": "e", "kind": "erp", "scopes": [], "extra": 1}, "#/extra"),
+        ({"name": "   ", "kind": "erp", "scopes": []}, "#/name"),
+        ({"name": "\u3000\t\n", "kind": "erp", "scopes": []}, "#/name"),
     ],
 )
 async def test_bad_client_definitions(

@@ -27,7 +27,10 @@ from gateway.__main__ import create_admin_key
 from gateway.app import create_app
 from gateway.models import metadata as gateway_metadata
 from gateway.settings import GatewaySettings
-from gateway.webhooks import Claimed, Dispatcher, is_public, new_secret, retry_delay, sign
+from gateway.webhooks.delivery import Claimed, retry_delay
+from gateway.webhooks.dispatcher import Dispatcher
+from gateway.webhooks.signing import new_secret, sign
+from gateway.webhooks.targets import is_public
 from scripts.stack import free_port
 from tests.gateway.conftest import _empty_service_tables, key_header, person
 from tests.gateway.test_partner_isolation import make_dealer
@@ -237,7 +240,7 @@ async def test_private_targets_are_refused_in_production(
         for env in ("development", "production")
     }
     assert by_environment == {"development": True, "production": False}
-    dispatcher.open_session()
+    dispatcher.sender.open_session()
     try:
         for url in ("http://127.0.0.1:9/hook", "http://[::1]:9/hook", "http://localhost:9/hook"):
             claimed = Claimed(
@@ -250,7 +253,7 @@ async def test_private_targets_are_refused_in_production(
                 url=url,
                 secret=new_secret(),
             )
-            status, error, _ = await dispatcher._post(claimed)
+            status, error, _ = await dispatcher.sender.post(claimed)
             assert status is None and error and "public address" in error, (url, error)
     finally:
         await dispatcher.stop()
