@@ -8,13 +8,16 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 from uuid import UUID
 
+import httpx
 from sqlalchemy import Boolean, Column, Integer, MetaData, String, Table, delete, func, select
 from sqlalchemy import Uuid as UuidType
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from chassis.db import UTCDateTime
 from chassis.errors import Conflict, ProblemError, field_error
+from chassis.peers import PeerSigner
 from chassis.queries import dialect_insert
+from chassis.settings import BaseServiceSettings
 
 _BOOKKEEPING = ("id", "deleted", "version", "synced_at")
 
@@ -153,7 +156,8 @@ async def apply_event(
 async def refuse_if_referenced(
     session: AsyncSession, table: Table, target_id: UUID, what: str
 ) -> None:
-    """409 naming who still refers to the record and how many, e.g. `3 dealers.region_id`."""
+    """409 naming who still refers to the record and how many, e.g. "3 dealers (by region_id)";
+    `references` counts them by `<label>.<field>`."""
     c = table.c
     stmt = (
         select(c.kind, func.count())
@@ -163,8 +167,13 @@ async def refuse_if_referenced(
     )
     counts = {kind: n for kind, n in (await session.execute(stmt)).all()}
     if counts:
-        named = ", ".join(f"{n} {kind.replace('.', ' by ')}" for kind, n in counts.items())
+        named = ", ".join(f"{n} {_label(kind)}" for kind, n in counts.items())
         raise Conflict(f"{what} is still referenced: {named}.", references=counts)
+
+
+def _label(kind: str) -> str:
+    label, _, field = kind.partition(".")
+    return f"{label} (by {field})"
 
 
 Fetch = Callable[[UUID], Awaitable[Mapping[str, Any] | None]]
@@ -205,3 +214,45 @@ class Reference:
         row |= {"id": id_, "deleted": False, "version": int(found.get("version") or 0)}
         await self.copy.write(session, row | {"synced_at": datetime.now(UTC)})
         return row
+
+
+class OwnerReader:
+    """`Reference.fetch` over HTTP: one read of `path` (with `{id}`) on the owner service,
+    signed as this service, bounded by `timeout` seconds. 200 is the record, 404 is none;
+    anything else (including no URL or key configured) is the owner's unavailability."""
+
+    def __init__(
+        self,
+        settings: BaseServiceSettings,
+        owner: str,
+        path: str,
+        *,
+        timeout: float = 2.0,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.settings, self.owner, self.path = settings, owner, path
+        self.timeout, self.transport = timeout, transport
+        self._signer: PeerSigner | None = None
+
+    def _token(self) -> str:
+        if self._signer is None:
+            key = self.settings.signing_key(self.settings.service_name)
+            if key is None:
+                raise RuntimeError("service_private_key is needed to ask other services")
+            self._signer = PeerSigner(key, self.settings.service_name)
+        return self._signer.token(self.owner)
+
+    async def __call__(self, id_: UUID) -> Mapping[str, Any] | None:
+        base = self.settings.peer_urls.get(self.owner)
+        if base is None:
+            raise RuntimeError(f"no URL for {self.owner} in peer_urls")
+        headers = {"Authorization": f"Bearer {self._token()}"}
+        async with httpx.AsyncClient(
+            base_url=base, timeout=self.timeout, transport=self.transport
+        ) as client:
+            r = await client.get(self.path.format(id=id_), headers=headers)
+        if r.status_code == 404:
+            return None
+        r.raise_for_status()
+        found: dict[str, Any] = r.json()
+        return found

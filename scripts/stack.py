@@ -1,6 +1,7 @@
 """Start and stop the four processes (three services and the gateway) on chosen ports: used by
 `make run`, the end-to-end tests and the benchmarks."""
 
+import json
 import os
 import socket
 import subprocess
@@ -47,9 +48,19 @@ class Stack:
         for name in SERVICES:
             env[f"{name.upper()}_DATABASE_URL"] = self.database_urls[name]
             env[f"GATEWAY_{name.upper()}_URL"] = f"http://127.0.0.1:{self.ports[name]}"
+            env.update(self.peer_env(name))
         env["GATEWAY_DATABASE_URL"] = self.database_urls["gateway"]
         env.update(self.extra_env)
         return env
+
+    def peer_env(self, name: str) -> dict[str, str]:
+        """Development peers: each service admits the others to its feed (and to reading the
+        records they refer to), each with its development key, and knows where they listen."""
+        others = [o for o in SERVICES if o != name]
+        peers = {o: {"scopes": [f"{name}:events"]} for o in others}
+        urls = {o: f"http://127.0.0.1:{self.ports[o]}" for o in others}
+        prefix = name.upper()
+        return {f"{prefix}_PEERS": json.dumps(peers), f"{prefix}_PEER_URLS": json.dumps(urls)}
 
     def migrate(self) -> None:
         for module in (*(f"services.{name}" for name in SERVICES), "gateway"):
