@@ -2,21 +2,23 @@
 dealers' locations); a resend of the same (location, product, day) replaces the earlier figure."""
 
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Table, bindparam, select, text, tuple_
+from sqlalchemy import Table, bindparam, func, select, text, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 from starlette.responses import Response
 
 from chassis.bulk import Batch, Status, is_postgres
-from chassis.db import UTCDateTime, new_id
+from chassis.db import UTCDateTime, new_id, serialize
 from chassis.errors import FieldError
 from chassis.identity import Principal
+from chassis.outbox import emit_many
 from chassis.queries import chunks, dialect_insert, page
 from services.dealers.lines import Location, known_products, locations
-from services.dealers.models import SellOutReport
+from services.dealers.models import SellOutReport, tables
 from services.dealers.partners import partners_own
 from services.dealers.sellout.schemas import SellOutCreate
 
@@ -62,7 +64,61 @@ async def bulk_report(
         written = await _upsert_unnest(session, batch.valid, places)
     else:
         written = await _upsert_rows(session, batch.valid, places, list(seen))
+    touched = {(places[item.location_id].dealer_id, item.day) for _, item in batch.valid}
+    await emit_many(session, tables.outbox, await summaries(session, touched))
     return batch.response(written)
+
+
+async def summaries(
+    session: AsyncSession, touched: set[tuple[UUID, date]]
+) -> list[tuple[str, dict[str, Any], list[UUID]]]:
+    """One `sell_out.summarised` event per dealer and day a request wrote: each of the dealer's
+    locations with that day's stored totals (not this request's lines), so a consumer keeps a
+    figure per location and day by overwriting it, resends and corrections included, and a
+    million lines make a few hundred events, not a million."""
+    # Take each (dealer, day) in turn, in key order: a concurrent writer of the same day has
+    # committed by then, so the totals below include its lines, and the later event is the fuller.
+    for dealer_id, day in sorted(touched):
+        await serialize(session, f"sell_out:{dealer_id}:{day.isoformat()}")
+    c = SELL_OUT.c
+    days: dict[tuple[UUID, date], list[dict[str, Any]]] = {}
+    for part in chunks(sorted(touched)):
+        stmt = (
+            select(
+                c.dealer_id, c.day, c.location_id, c.location_type, c.region_id,
+                func.sum(c.quantity), func.sum(c.amount), func.count(),
+            )
+            .where(tuple_(c.dealer_id, c.day).in_(part))
+            .group_by(c.dealer_id, c.day, c.location_id, c.location_type, c.region_id)
+            .order_by(c.dealer_id, c.day, c.location_id)
+        )  # fmt: skip
+        for dealer, day, location, kind, region, quantity, amount, lines in (
+            await session.execute(stmt)
+        ).all():
+            days.setdefault((dealer, day), []).append(
+                {
+                    "location_id": str(location),
+                    "location_type": kind,
+                    "region_id": str(region),
+                    "lines": lines,
+                    "quantity": int(quantity),
+                    "amount": f"{Decimal(amount):.2f}",
+                }
+            )
+    return [
+        ("sell_out.summarised", _summary(dealer, day, locations), [dealer])
+        for (dealer, day), locations in sorted(days.items())
+    ]
+
+
+def _summary(dealer: UUID, day: date, locations: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "dealer_id": str(dealer),
+        "day": day.isoformat(),
+        "locations": locations,
+        "quantity": sum(loc["quantity"] for loc in locations),
+        "amount": f"{sum(Decimal(loc['amount']) for loc in locations):.2f}",
+    }
 
 
 # One statement for every line: a dozen array parameters instead of a dozen per line, and
