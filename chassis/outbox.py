@@ -255,6 +255,9 @@ def feed_router(*, path: str, outbox: Table, scope: str, tag: str) -> APIRouter:
                     return page, True, False
                 return page, False, wait > 0 and await _settling(session, outbox, position, type)
 
-        return await long_poll(read, wait, getattr(request.app.state, "feed_notifier", None))
+        # The server may answer sooner than asked (an empty page: nothing came meanwhile).
+        cap = getattr(request.app.state.settings, "feed_max_wait", MAX_WAIT)
+        notifier = getattr(request.app.state, "feed_notifier", None)
+        return await long_poll(read, min(wait, cap), notifier)
 
     return router

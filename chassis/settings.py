@@ -33,6 +33,8 @@ class BaseServiceSettings(BaseSettings):
     consume_in_process: bool = True
     consumer_batch: Annotated[int, Field(ge=1, le=500)] = 500
     consumer_wait: Annotated[float, Field(ge=0, le=30)] = 20.0
+    # The longest a feed request waits for events, whatever `wait` it asks (an empty page then).
+    feed_max_wait: Annotated[float, Field(ge=0, le=30)] = 30.0
 
     @property
     def service_name(self) -> str:

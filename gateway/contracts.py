@@ -94,7 +94,7 @@ def merged_openapi(
     for service, doc in contracts.items():
         renames = _schema_renames(service, doc, schemas)
         for name, schema in doc.get("components", {}).get("schemas", {}).items():
-            schemas[renames.get(name, name)] = _rewrite_refs(schema, renames)
+            schemas[renames.get(name, name)] = _renamed(schema, name, renames)
         for path, ops in doc.get("paths", {}).items():
             if collection_of(path) is None:
                 continue
@@ -106,11 +106,41 @@ def merged_openapi(
 
 
 def _schema_renames(service: str, doc: dict[str, Any], taken: dict[str, Any]) -> dict[str, str]:
-    renames = {}
-    for name, schema in doc.get("components", {}).get("schemas", {}).items():
-        if name in taken and taken[name] != schema:
-            renames[name] = f"{service.capitalize()}{name}"
+    """Names to give this service's schemas: a name another service already uses for another
+    schema gets the service's prefix, and so does a schema that refers (at any depth) to a
+    renamed one, since its text may equal the other service's while its meaning does not."""
+    schemas = doc.get("components", {}).get("schemas", {})
+    prefix = service.capitalize()
+    renames = {n: f"{prefix}{n}" for n, s in schemas.items() if n in taken and taken[n] != s}
+    grew = True
+    while grew:
+        grew = False
+        for name, schema in schemas.items():
+            if name in taken and name not in renames and _refs(schema) & renames.keys():
+                renames[name] = f"{prefix}{name}"
+                grew = True
     return renames
+
+
+def _refs(node: Any) -> set[str]:
+    """The schema names `node` refers to."""
+    if isinstance(node, dict):
+        found = {
+            v.rsplit("/", 1)[-1] for k, v in node.items() if k == "$ref" and isinstance(v, str)
+        }
+        return found.union(*(_refs(v) for v in node.values()))
+    if isinstance(node, list):
+        return set().union(*(_refs(v) for v in node))
+    return set()
+
+
+def _renamed(schema: Any, name: str, renames: dict[str, str]) -> Any:
+    """The schema under its merged name: refs rewritten, and a `title` that says the new name
+    (client generators name their classes by it, and two equal titles collide)."""
+    out = _rewrite_refs(schema, renames)
+    if name in renames and isinstance(out, dict) and "title" in out:
+        out = {**out, "title": renames[name]}
+    return out
 
 
 def _public_operation(op: dict[str, Any], renames: dict[str, str]) -> dict[str, Any]:

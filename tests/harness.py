@@ -56,6 +56,7 @@ class ServiceKit:
             access_log=False,
             log_level="WARNING",
             db_pool_size=4,  # many apps per worker share one PostgreSQL server
+            feed_max_wait=0.5,  # fuzzing asks for long waits; the waiting itself is tested apart
         )
 
     def create_app(self, database_url: str) -> Any:
