@@ -174,10 +174,10 @@ async def feed(
     headers: dict[str, str] | None = None,
     **params: Any,
 ) -> dict[str, Any]:
-    """The event feed once it shows `expected` events (or after 10 s). On PostgreSQL an event is
+    """The event feed once it shows `expected` events (or after 30 s). On PostgreSQL an event is
     served only when every older transaction in the cluster has ended, and parallel test workers
-    keep some open for a moment."""
-    deadline = time.monotonic() + 10
+    (or other runs on the same server) keep some open for a while."""
+    deadline = time.monotonic() + 30
     while True:
         r = await client.get(path, params=params, headers=headers)
         assert r.status_code == 200, r.text
