@@ -37,7 +37,7 @@ from gateway.contracts import (
     merged_openapi,
     routing_table,
 )
-from gateway.headers import SecurityHeaders, docs_page
+from gateway.headers import DOCS_ASSETS, DOCS_ASSETS_DIR, SecurityHeaders, docs_page
 from gateway.keys import KeyStore
 from gateway.people import PeopleVerifier
 from gateway.proxy import TokenCache, Upstream, proxy, send_problem
@@ -68,6 +68,7 @@ class Gateway:
         self.scopes = all_scopes(contracts)
         self.openapi = dumps(merged_openapi(contracts, title=TITLE, version=VERSION))
         self.docs, self.docs_policy = docs_page(TITLE)
+        self._assets: dict[str, bytes] = {}
         self.trusted_proxies = networks(settings.trusted_proxies)
         self.upstreams = {
             name: Upstream(name, url) for name, url in settings.upstream_urls().items()
@@ -87,7 +88,7 @@ class Gateway:
             "/readyz": self._readyz,
             "/openapi.json": self._openapi,
             "/docs": self._docs,
-        }
+        } | {path: self._docs_asset for path in DOCS_ASSETS}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -244,6 +245,12 @@ class Gateway:
 
     async def _docs(self, scope: Scope, receive: Receive, send: Send) -> None:
         await send_bytes(send, 200, self.docs, "text/html; charset=utf-8")
+
+    async def _docs_asset(self, scope: Scope, receive: Receive, send: Send) -> None:
+        name, media_type = DOCS_ASSETS[scope["path"]]
+        if name not in self._assets:
+            self._assets[name] = await asyncio.to_thread((DOCS_ASSETS_DIR / name).read_bytes)
+        await send_bytes(send, 200, self._assets[name], media_type)
 
 
 def route_label(scope: Scope) -> str:

@@ -4,8 +4,10 @@ docs page load Swagger UI and nothing else load anything."""
 import base64
 import hashlib
 from html.parser import HTMLParser
+from pathlib import Path
 from urllib.parse import urlsplit
 
+import fastapi_offline
 from fastapi.openapi.docs import get_swagger_ui_html
 
 from chassis.asgi import ASGIApp, Message, Receive, Scope, Send
@@ -57,16 +59,35 @@ def _origin(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}" if parts.netloc else "'self'"
 
 
+# Swagger UI's files come with the gateway (from the fastapi-offline package), not from a CDN:
+# the docs page works on a network without internet access.
+DOCS_ASSETS_DIR = Path(fastapi_offline.__file__).parent / "static"
+DOCS_ASSETS = {
+    f"{DOCS_PATH}/swagger-ui-bundle.js": ("swagger-ui-bundle.js", "text/javascript"),
+    f"{DOCS_PATH}/swagger-ui.css": ("swagger-ui.css", "text/css"),
+    f"{DOCS_PATH}/favicon.png": ("favicon.png", "image/png"),
+}
+
+
 def docs_page(title: str) -> tuple[bytes, bytes]:
-    """Swagger UI over the merged contract, and the policy that admits exactly what it loads
-    (its inline script by hash); styles may be inline, images `data:` (Swagger UI's own)."""
-    page = bytes(get_swagger_ui_html(openapi_url="/openapi.json", title=title).body)
+    """Swagger UI over the merged contract, loading only the gateway's own copy of its files,
+    and the policy that admits exactly that (its inline script by hash); styles may be inline,
+    images `data:` (Swagger UI's own). No validator badge: it would call out to the internet."""
+    page = bytes(
+        get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title=title,
+            swagger_js_url=f"{DOCS_PATH}/swagger-ui-bundle.js",
+            swagger_css_url=f"{DOCS_PATH}/swagger-ui.css",
+            swagger_favicon_url=f"{DOCS_PATH}/favicon.png",
+            swagger_ui_parameters={"validatorUrl": None},
+        ).body
+    )
     loads = _Loads()
     loads.feed(page.decode())
     src = loads.sources
     src["style-src"].add("'unsafe-inline'")
-    # the validator badge Swagger UI shows for a contract served over the network
-    src["img-src"].update({"'self'", "data:", "https://validator.swagger.io"})
+    src["img-src"].update({"'self'", "data:"})
     directives = ["default-src 'none'"]
     directives += [f"{name} {' '.join(sorted(values))}" for name, values in src.items()]
     directives += ["connect-src 'self'", "frame-ancestors 'none'", "base-uri 'none'"]
@@ -85,7 +106,7 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        policy = self.docs_policy if scope["path"] == DOCS_PATH else API_CSP
+        policy = self.docs_policy if scope["path"].startswith(DOCS_PATH) else API_CSP
         extra = [*SECURITY_HEADERS, (CSP, policy)]
 
         async def secured(message: Message) -> None:

@@ -70,6 +70,16 @@ async def test_the_docs_page_may_load_what_it_shows_and_nothing_else(
         digest = base64.b64encode(hashlib.sha256(inline.encode()).digest()).decode()
         assert f"'sha256-{digest}'" in csp["script-src"]
     assert "'unsafe-inline'" not in csp["script-src"] and csp["connect-src"] == ["'self'"]
+    # Swagger UI's files are the gateway's own: nothing is loaded from another origin.
+    assert "https://" not in r.text and "'self'" in csp["script-src"]
+    for path, kind in [
+        ("/docs/swagger-ui-bundle.js", "text/javascript"),
+        ("/docs/swagger-ui.css", "text/css"),
+        ("/docs/favicon.png", "image/png"),
+    ]:
+        asset = await gw.get(path)
+        assert asset.status_code == 200 and asset.headers["content-type"].startswith(kind), path
+        assert len(asset.content) > 1000 and path.rsplit("/", 1)[1] in r.text
 
 
 @pytest.mark.parametrize("path", ["/healthz", "/readyz", "/openapi.json", "/docs"])
