@@ -1,6 +1,7 @@
 """The app factory every service uses: middlewares, problem handlers, health, feed and contract."""
 
 import json
+import re
 import types
 import typing
 from collections.abc import Callable, Coroutine, Iterator, Sequence
@@ -21,10 +22,10 @@ from starlette.routing import compile_path
 from chassis.auth import IdentityMiddleware
 from chassis.consumer import ConsumerSpec
 from chassis.consumers import app_consumers
+from chassis.contract import add_problem_schema, declare_chassis_headers
 from chassis.db import Database
 from chassis.errors import (
     ContainErrors,
-    Problem,
     install_problem_handlers,
     no_nul_in_query,
     problem_responses,
@@ -82,11 +83,31 @@ def _not_utf8(body: bytes) -> json.JSONDecodeError | None:
 class OrjsonRoute(APIRoute):
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
+        creates = "POST" in (self.methods or ()) and COLLECTION.fullmatch(self.path) is not None
 
         async def route(request: Request) -> Response:
-            return await handler(_OrjsonRequest(request.scope, request.receive))
+            response = await handler(_OrjsonRequest(request.scope, request.receive))
+            if creates and response.status_code == 201:
+                _locate(response, self.path)
+            return response
 
         return route
+
+
+COLLECTION = re.compile(r"/v1/[a-z0-9-]+")
+
+
+def _locate(response: Response, path: str) -> None:
+    """A record created in a collection is read at `<collection>/<id>`: say so in `Location`
+    when the route did not (the contract declares it on every such 201)."""
+    if "location" in response.headers:
+        return
+    try:
+        created = orjson.loads(response.body)
+    except orjson.JSONDecodeError:
+        return
+    if isinstance(created, dict) and isinstance(created.get("id"), str):
+        response.headers["Location"] = f"{path}/{created['id']}"
 
 
 def resource_router(prefix: str, tag: str) -> APIRouter:
@@ -235,8 +256,8 @@ def contract(app: FastAPI, *, idempotency_keys: bool = True) -> dict[str, Any]:
         description=app.description,
         routes=app.routes,
     )
-    schemas = schema.setdefault("components", {}).setdefault("schemas", {})
-    schemas["Problem"] = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+    add_problem_schema(schema)
+    declare_chassis_headers(schema, idempotency_keys=idempotency_keys)
     require_if_match(schema)
     if idempotency_keys:
         declare_too_large(schema)

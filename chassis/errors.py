@@ -10,7 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from fastapi.routing import iter_route_contexts
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -116,15 +116,34 @@ def field_error(pointer: str, detail: str) -> Unprocessable:
     )
 
 
-class Problem(BaseModel):
-    """The problem document, as declared in the contracts."""
+class ErrorItem(BaseModel):
+    """One thing wrong with a request."""
 
-    type: str
-    title: str
-    status: int
-    detail: str
-    instance: str | None = None
-    errors: list[dict[str, str]] | None = None
+    pointer: str = Field(
+        description="JSON pointer (RFC 6901, as a URI fragment) to the field in the body, or "
+        "the name of the parameter",
+        examples=["#/items/3/region_id"],
+    )
+    detail: str = Field(description="What is wrong with it", examples=["no record has this id"])
+    location: str | None = Field(
+        default=None, description="`header`, `query` or `path` when not in the body"
+    )
+
+
+class Problem(BaseModel):
+    """An error answer (RFC 9457, `application/problem+json`)."""
+
+    type: str = Field(examples=["https://ars.example.com/problems/validation-error"])
+    title: str = Field(examples=["Unprocessable Content"])
+    status: int = Field(examples=[422])
+    detail: str = Field(examples=["region_id: no record has this id"])
+    instance: str | None = Field(default=None, description="The request's path")
+    errors: list[ErrorItem] | None = Field(
+        default=None, description="Each field or parameter that is wrong"
+    )
+    field: str | None = Field(
+        default=None, description="The member a conflict is about (e.g. `code`, `to`)"
+    )
 
 
 def problem_response(

@@ -15,6 +15,28 @@ AMBIGUOUS_CREDENTIALS = {
     "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
 }
 
+# The rate-limit headers (IETF draft "RateLimit header fields for HTTP") on every answer to a
+# limited caller, and the 429 with its problem and Retry-After.
+RATE_LIMIT_HEADERS = {
+    "RateLimit": {
+        "description": "What is left of the caller's limit: `r` requests, full again in `t` s",
+        "schema": {"type": "string", "examples": ['"client";r=87;t=2']},
+    },
+    "RateLimit-Policy": {
+        "description": "The caller's limit: a burst of `q` requests, refilled over `w` s",
+        "schema": {"type": "string", "examples": ['"client";q=100;w=10']},
+    },
+}
+TOO_MANY_REQUESTS = {
+    "description": "Rate limit exceeded, or too many failed authentications from the client's "
+    "address: try again after `Retry-After` seconds",
+    "headers": {
+        "Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer"}},
+        **RATE_LIMIT_HEADERS,
+    },
+    "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+}
+
 
 class RoutingConflict(Exception):
     pass
@@ -149,14 +171,11 @@ def _public_operation(op: dict[str, Any], renames: dict[str, str]) -> dict[str, 
         scopes = sorted({s for req in out["security"] for v in req.values() for s in v})
         out["security"] = [{PUBLIC_SCHEME: scopes}, {KEY_SCHEME: scopes}]
         responses = out.setdefault("responses", {})
-        responses.setdefault(
-            "429",
-            {
-                "description": "Rate limit exceeded, or too many failed authentications from "
-                "the client's address (see Retry-After)"
-            },
-        )
+        responses["429"] = TOO_MANY_REQUESTS
         responses.setdefault("400", AMBIGUOUS_CREDENTIALS)
+        for status, response in responses.items():
+            if status.startswith("2"):
+                response["headers"] = response.get("headers", {}) | RATE_LIMIT_HEADERS
     return out
 
 
