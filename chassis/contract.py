@@ -38,11 +38,22 @@ def add_problem_schema(schema: dict[str, Any]) -> None:
     schemas["Problem"] = problem
 
 
+UNAVAILABLE = {
+    "description": "The database is unavailable for a moment (a restart, a failover): nothing "
+    "was written; retry after `Retry-After` seconds",
+    "headers": {"Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer"}}},
+    "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+}
+
+
 def declare_chassis_headers(schema: dict[str, Any], *, idempotency_keys: bool) -> None:
-    """Declare the headers the chassis sets and reads on every operation they apply to."""
+    """Declare the headers the chassis sets and reads on every operation they apply to, and
+    the 503 any operation may answer while its database is unavailable."""
     for path, operations in schema.get("paths", {}).items():
         for method, operation in operations.items():
             responses = operation.get("responses", {})
+            if path.startswith("/v1/"):
+                responses.setdefault("503", UNAVAILABLE)
             for status, response in responses.items():
                 if not status.startswith("2"):
                     continue

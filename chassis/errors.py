@@ -2,10 +2,12 @@
 
 import logging
 import re
+import socket
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import asyncpg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
@@ -271,7 +273,48 @@ async def _on_stale(request: Request, exc: Exception) -> Response:
     return problem_response(412, PreconditionFailed(detail).body(request.url.path))
 
 
+class Unavailable(ProblemError):
+    status, slug, title = 503, "unavailable", "Service Unavailable"
+
+
+RETRY_AFTER = "2"
+_PG_OUTAGES = (
+    asyncpg.exceptions.PostgresConnectionError,  # can't connect now, connection lost
+    asyncpg.exceptions.AdminShutdownError,  # terminating connection: restart, failover
+    asyncpg.exceptions.CrashShutdownError,
+    asyncpg.exceptions.CannotConnectNowError,  # starting up or shutting down
+    asyncpg.exceptions.TooManyConnectionsError,
+)
+_OUTAGES = (ConnectionError, TimeoutError, socket.gaierror, *_PG_OUTAGES)
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """Whether `exc` (or what caused it) means the database could not be reached or is
+    restarting: a 503 the client may retry, not a fault of the request or of the service."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, _OUTAGES):
+            return True
+        if isinstance(current, DBAPIError) and current.connection_invalidated:
+            return True
+        text = str(current)
+        if "connection is closed" in text or "database is locked" in text:
+            return True
+        current = current.__cause__ or current.__context__
+    return False
+
+
+def unavailable_response(path: str | None = None) -> Response:
+    body = Unavailable("The database is unavailable for a moment; nothing was written. Retry.")
+    return problem_response(503, body.body(path), {"Retry-After": RETRY_AFTER})
+
+
 async def _on_db_error(request: Request, exc: Exception) -> Response:
+    if database_unavailable(exc):
+        log.warning("database unavailable: %s", exc)
+        return unavailable_response(request.url.path)
     # PostgreSQL refuses NUL characters in text; SQLite stores them. Answer alike on both.
     if "0x00" in str(exc) or "NUL" in str(exc):
         names = [k for k, v in request.query_params.multi_items() if "\x00" in v]
@@ -282,6 +325,9 @@ async def _on_db_error(request: Request, exc: Exception) -> Response:
 
 
 async def _on_unexpected(request: Request, exc: Exception) -> Response:
+    if database_unavailable(exc):
+        log.warning("database unavailable: %s", exc)
+        return unavailable_response(request.url.path)
     log.exception("unhandled error", exc_info=exc)
     return problem_response(500, ProblemError("An unexpected error occurred.").body())
 
@@ -317,6 +363,12 @@ class ContainErrors:
         try:
             await self.app(scope, receive, watch)
         except Exception as exc:
+            if database_unavailable(exc):
+                log.warning("database unavailable: %s", exc)
+                if not started:
+                    response = unavailable_response(scope.get("path"))
+                    await response(scope, receive, send)
+                return
             log.exception("unhandled error", exc_info=exc)
             if not started:
                 body = ProblemError("An unexpected error occurred.").body()

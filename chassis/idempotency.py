@@ -2,7 +2,9 @@
 replays the stored response, another payload is a 422, a request still in flight a 409. A JSON
 payload is the same payload whatever its key order or spacing."""
 
+import asyncio
 import hashlib
+import logging
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -30,9 +32,12 @@ from chassis.errors import (
     FieldError,
     ProblemError,
     Unprocessable,
+    database_unavailable,
 )
 from chassis.identity import Principal
 from chassis.jsonutil import dumps
+
+log = logging.getLogger("chassis.idempotency")
 
 HEADER = b"idempotency-key"
 MAX_KEY_LENGTH = 255
@@ -74,7 +79,10 @@ class IdempotencyMiddleware:
         try:
             await self._handle(scope, receive, send, key, principal)
         except ProblemError as exc:
-            await send_bytes(send, exc.status, dumps(exc.body(scope["path"])), PROBLEM_MEDIA_TYPE)
+            # a key still in flight: the first request may yet finish; retry in a moment
+            retry = [(b"retry-after", b"1")] if isinstance(exc, Conflict) else []
+            body = dumps(exc.body(scope["path"]))
+            await send_bytes(send, exc.status, body, PROBLEM_MEDIA_TYPE, retry)
 
     async def _handle(
         self, scope: Scope, receive: Receive, send: Send, key: str, principal: Principal
@@ -163,6 +171,38 @@ class IdempotencyMiddleware:
             return None
 
     async def _finish(self, caller: str, key: str, captured: dict[str, Any]) -> None:
+        try:
+            await self._store(caller, key, captured)
+        except Exception as exc:
+            if not database_unavailable(exc):
+                raise
+            # The database went away mid-request: the answer is a 503, and the key must not
+            # stay in flight for a minute after the database is back, or retries get 409s.
+            task = asyncio.create_task(self._release_when_back(caller, key))
+            _RELEASING.add(task)
+            task.add_done_callback(_RELEASING.discard)
+            raise
+
+    async def _release_when_back(self, caller: str, key: str) -> None:
+        t = self.table
+        deadline = asyncio.get_running_loop().time() + IN_FLIGHT_TIMEOUT.total_seconds()
+        while asyncio.get_running_loop().time() < deadline:
+            try:
+                async with self.db().session() as session:
+                    await session.execute(
+                        delete(t).where(
+                            t.c.caller == caller, t.c.key == key, t.c.state == "in_flight"
+                        )
+                    )
+                    await session.commit()
+                return
+            except Exception as exc:
+                if not database_unavailable(exc):
+                    log.exception("could not release an idempotency key", exc_info=exc)
+                    return
+                await asyncio.sleep(0.5)
+
+    async def _store(self, caller: str, key: str, captured: dict[str, Any]) -> None:
         t = self.table
         where = (t.c.caller == caller, t.c.key == key)
         status = captured.get("status", 500)
@@ -192,6 +232,9 @@ class IdempotencyMiddleware:
             "application/json",
         )
         await send_bytes(send, stored["status"], stored["body"] or b"", media, headers)
+
+
+_RELEASING: set["asyncio.Task[None]"] = set()
 
 
 def _aware(ts: datetime) -> datetime:
