@@ -8,6 +8,7 @@ import pytest
 
 from tests.api import feed
 from tests.regions.helpers import count, post, refused, small_tree
+from tests.regions.peers import ADVISOR
 
 GHOST = "01a221de-6ceb-7108-8dab-d0c4dfae1f7d"
 TARGETS = {  # sales_amount by region code and month
@@ -197,10 +198,10 @@ async def test_target_updates_and_duplicates(regions: httpx.AsyncClient) -> None
         "period": "2026-01",
         "metric": "sales_amount",
         "value": "10",
-        "owner_id": GHOST,
+        "owner_id": ADVISOR,
     }
     t = await post(regions, "/v1/targets", body)
-    assert (t["value"], t["owner_id"]) == ("10.00", GHOST)
+    assert (t["value"], t["owner_id"]) == ("10.00", ADVISOR)
     refused(await regions.post("/v1/targets", json=body), 409)
     url = f"/v1/targets/{t['id']}"
     refused(await regions.patch(url, json={"value": "12"}), 428)
@@ -209,7 +210,7 @@ async def test_target_updates_and_duplicates(regions: httpx.AsyncClient) -> None
     assert refused(
         await regions.patch(url, json={"value": None}, headers={"If-Match": '"v2"'})
     ) == ["#/value"]
-    assert (await regions.get("/v1/targets", params={"owner_id": GHOST})).json()["items"][0][
+    assert (await regions.get("/v1/targets", params={"owner_id": ADVISOR})).json()["items"][0][
         "id"
     ] == t["id"]
     r = await regions.delete(f"/v1/regions/{ids['510000']}", headers={"If-Match": '"v1"'})

@@ -8,8 +8,9 @@ import httpx
 
 from tests.api import assert_problem, feed, pointers
 from tests.regions.helpers import count, create, refused, small_tree
+from tests.regions.peers import ADVISOR
 
-OWNER = "01a221de-6ceb-7108-8dab-d0c4dfae1f7d"
+OWNER = ADVISOR  # an advisor the advisors service knows
 
 
 async def test_subtree_and_breadcrumb(regions: httpx.AsyncClient) -> None:

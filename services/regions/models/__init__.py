@@ -1,6 +1,7 @@
 """The regions service's tables, all on one metadata of its own."""
 
 from services.regions.models.base import Base, metadata, tables
+from services.regions.models.copies import advisor_copies, inbound_references
 from services.regions.models.market import Competitor, MarketSurvey, PriceLevel, SurveyLine
 from services.regions.models.planning import (
     KeyMarketEvaluation,
@@ -45,6 +46,8 @@ __all__ = [
     "Target",
     "TargetActual",
     "TargetMetric",
+    "advisor_copies",
+    "inbound_references",
     "metadata",
     "tables",
 ]

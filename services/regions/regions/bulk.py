@@ -8,12 +8,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from chassis.bulk import Batch, BulkResult, Status, upsert_by_key, written_events
+from chassis.copies import Reference
 from chassis.db import serialize
-from chassis.errors import FieldError, ProblemError
+from chassis.errors import FieldError, ProblemError, Unprocessable
 from chassis.identity import Principal
 from chassis.outbox import emit_many
 from chassis.validators import gb2260_level, gb2260_parent
 from services.regions.models import Region, RegionKind, RegionLevel, tables
+from services.regions.owners import check_owner
 from services.regions.regions.schemas import RegionBulkItem, RegionPublic
 from services.regions.regions.service import ADMIN_LEVELS, TREE_LOCK, level_for
 
@@ -28,10 +30,11 @@ ORDER = [
 
 
 async def upsert(
-    session: AsyncSession, raw: list[dict[str, Any]], *, caller: Principal
+    session: AsyncSession, raw: list[dict[str, Any]], *, caller: Principal, owners: Reference
 ) -> BulkResult:
     batch = Batch(raw, RegionBulkItem)
     batch.first_by_key("code")
+    await _check_owners(session, batch, owners)
     await serialize(session, TREE_LOCK)
     wanted = {i.code for _, i in batch.valid} | {_parent_code(i) for _, i in batch.valid}
     known = {
@@ -68,6 +71,27 @@ async def upsert(
     )
     await emit_many(session, tables.outbox, events)
     return batch.result(written)
+
+
+async def _check_owners(
+    session: AsyncSession, batch: Batch[RegionBulkItem], owners: Reference
+) -> None:
+    """An item naming an unknown or deleted advisor is invalid; each advisor is checked once.
+    The advisors service being unreachable fails the whole request (503, nothing written)."""
+    verdicts: dict[UUID, FieldError | None] = {}
+    for index, item in list(batch.valid):
+        owner = item.owner_id
+        if owner is None:
+            continue
+        if owner not in verdicts:
+            try:
+                await check_owner(session, owners, owner)
+                verdicts[owner] = None
+            except Unprocessable as exc:
+                verdicts[owner] = exc.errors[0]
+        error = verdicts[owner]
+        if error is not None:
+            batch.reject(index, error)
 
 
 def _parent_code(item: RegionBulkItem) -> str | None:

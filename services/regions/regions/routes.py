@@ -10,8 +10,9 @@ from chassis.errors import problem_responses
 from chassis.etag import check_if_match, set_etag
 from chassis.pagination import Cursor, Limit
 from chassis.queries import get_or_404
-from services.regions.deps import IfMatch, Reader, Writer, make_router
+from services.regions.deps import IfMatch, PeerReader, Reader, Writer, make_router
 from services.regions.models import Region, RegionKind, RegionLevel, RolloutStage
+from services.regions.owners import OWNER_UNAVAILABLE, Owners
 from services.regions.regions import bulk, service, stages
 from services.regions.regions.schemas import (
     Breadcrumb,
@@ -66,12 +67,14 @@ async def list_regions(
     status_code=status.HTTP_201_CREATED,
     summary="Create a region",
     operation_id="regions_create",
-    responses=problem_responses(409),
+    responses=problem_responses(409) | OWNER_UNAVAILABLE,
 )
 async def create_region(
-    body: RegionCreate, session: SessionDep, caller: Writer, response: Response
+    body: RegionCreate, session: SessionDep, caller: Writer, owners: Owners, response: Response
 ) -> RegionPublic:
-    region = await service.create(session, body, caller=caller)
+    """`owner_id` names an advisor the advisors service knows (422 on `#/owner_id` otherwise;
+    503 when the advisors service can't be asked about an advisor this service hasn't seen)."""
+    region = await service.create(session, body, caller=caller, owners=owners)
     set_etag(response, region.version)
     response.headers["Location"] = f"/v1/regions/{region.id}"
     return RegionPublic.model_validate(region)
@@ -82,11 +85,14 @@ async def create_region(
     response_model=BulkResult,
     summary="Create or update up to 1,000 regions by code",
     operation_id="regions_bulk_upsert",
+    responses=OWNER_UNAVAILABLE,
 )
 async def bulk_upsert_regions(
-    body: BulkRequest[RegionBulkItem], session: SessionDep, caller: Writer
+    body: BulkRequest[RegionBulkItem], session: SessionDep, caller: Writer, owners: Owners
 ) -> BulkResult:
-    return await bulk.upsert(session, body.items, caller=caller)
+    """An item naming an unknown or deleted advisor as `owner_id` is invalid; when the advisors
+    service can't be asked, the whole request is a 503 and nothing is written."""
+    return await bulk.upsert(session, body.items, caller=caller, owners=owners)
 
 
 @router.get(
@@ -97,8 +103,10 @@ async def bulk_upsert_regions(
     responses=problem_responses(404),
 )
 async def get_region(
-    region_id: UUID, session: SessionDep, _: Reader, response: Response
+    region_id: UUID, session: SessionDep, _: PeerReader, response: Response
 ) -> RegionPublic:
+    """Also open to `regions:events`: the services that follow the region feed check the
+    regions their records name with it."""
     region = await service.read(session, region_id)
     set_etag(response, region["version"])
     return RegionPublic.model_validate(region)
@@ -123,19 +131,20 @@ async def region_path(region_id: UUID, session: SessionDep, _: Reader) -> Breadc
     response_model=RegionPublic,
     summary="Update or move a region",
     operation_id="regions_update",
-    responses=problem_responses(404, 409, 412, 428),
+    responses=problem_responses(404, 409, 412, 428) | OWNER_UNAVAILABLE,
 )
 async def update_region(
     region_id: UUID,
     body: RegionUpdate,
     session: SessionDep,
     caller: Writer,
+    owners: Owners,
     response: Response,
     if_match: IfMatch = None,
 ) -> RegionPublic:
     region = await get_or_404(session, Region, region_id, "Region")
     check_if_match(if_match, region.version)
-    region = await service.update(session, region, body, caller=caller)
+    region = await service.update(session, region, body, caller=caller, owners=owners)
     set_etag(response, region.version)
     return RegionPublic.model_validate(region)
 
@@ -150,6 +159,10 @@ async def update_region(
 async def delete_region(
     region_id: UUID, session: SessionDep, caller: Writer, if_match: IfMatch = None
 ) -> Response:
+    """Refused with one 409 listing every reason: what the region holds (`contents`: child
+    regions, surveys, targets, actuals, budgets, plans, counted) and which records of other
+    services still name it (`references`, e.g. `{"dealers.region_id": 3}`), as far as this
+    service has read their feeds."""
     region = await get_or_404(session, Region, region_id, "Region")
     check_if_match(if_match, region.version)
     await service.delete(session, region, caller=caller)

@@ -3,10 +3,11 @@
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from chassis.copies import Reference, refuse_if_referenced
 from chassis.db import serialize
 from chassis.errors import Conflict, NotFound, field_error
 from chassis.fastread import fetch_row
@@ -24,8 +25,10 @@ from services.regions.models import (
     RegionLevel,
     Target,
     TargetActual,
+    inbound_references,
     tables,
 )
+from services.regions.owners import check_owner
 from services.regions.regions.schemas import RegionCreate, RegionPublic, RegionUpdate
 
 TREE_LOCK = "regions.tree"
@@ -104,11 +107,14 @@ async def _parent(session: AsyncSession, parent_id: UUID | None) -> Region | Non
     return await must_exist(session, Region, parent_id, "#/parent_id")
 
 
-async def create(session: AsyncSession, data: RegionCreate, *, caller: Principal) -> Region:
+async def create(
+    session: AsyncSession, data: RegionCreate, *, caller: Principal, owners: Reference
+) -> Region:
     parent = await _parent(session, data.parent_id)
     level = level_for(data.kind, data.code, parent)
     if await session.scalar(select(exists().where(col(Region.code) == data.code))):
         raise Conflict(f"A region with code {data.code} already exists.", field="code")
+    await check_owner(session, owners, data.owner_id)
     region = Region(
         code=data.code,
         name=data.name,
@@ -125,10 +131,17 @@ async def create(session: AsyncSession, data: RegionCreate, *, caller: Principal
 
 
 async def update(
-    session: AsyncSession, region: Region, data: RegionUpdate, *, caller: Principal
+    session: AsyncSession,
+    region: Region,
+    data: RegionUpdate,
+    *,
+    caller: Principal,
+    owners: Reference,
 ) -> Region:
     changes = data.model_dump(exclude_unset=True)
     no_nulls(changes, ("name", "key_market"))
+    if "owner_id" in changes:
+        await check_owner(session, owners, changes["owner_id"])
     moved = "parent_id" in changes and changes.pop("parent_id") != region.parent_id
     if moved:
         await _move(session, region, data.parent_id)
@@ -159,24 +172,56 @@ async def _has_children(session: AsyncSession, region: Region, *, sales: bool = 
 
 
 async def delete(session: AsyncSession, region: Region, *, caller: Principal) -> None:
+    """Refused (409) while the region holds anything of its own or another service's records
+    still name it, every reason in one answer."""
     await serialize(session, TREE_LOCK)
-    if await _has_children(session, region):
-        raise Conflict(f"Region {region.code} has child regions; move or delete them first.")
-    for table, what in _DATA:
-        if await session.scalar(select(exists().where(table.region_id == region.id))):
-            raise Conflict(f"Region {region.code} has {what}; it can't be deleted.")
+    contents = await _contents(session, region)
+    try:
+        await refuse_if_referenced(session, inbound_references, region.id, f"Region {region.code}")
+    except Conflict as referenced:
+        raise _undeletable(region, contents, referenced) from None
+    if contents:
+        raise _undeletable(region, contents, None)
     await emit_region(session, "region.deleted", region, caller)
     await session.delete(region)
     await session.flush()
 
 
-_DATA: list[tuple[Any, str]] = [
-    (MarketSurvey, "market surveys"),
-    (Target, "targets"),
-    (TargetActual, "target actuals"),
-    (Budget, "budgets"),
-    (MarketPlan, "market plans"),
+# What a region may hold that keeps it from being deleted: (key in the problem, column, words).
+_CONTENTS: list[tuple[str, Any, str]] = [
+    ("child_regions", Region.parent_id, "child regions"),
+    ("market_surveys", MarketSurvey.region_id, "market surveys"),
+    ("targets", Target.region_id, "targets"),
+    ("target_actuals", TargetActual.region_id, "target actuals"),
+    ("budgets", Budget.region_id, "budgets"),
+    ("market_plans", MarketPlan.region_id, "market plans"),
 ]
+
+
+async def _contents(session: AsyncSession, region: Region) -> dict[str, int]:
+    """How many of each kind of record the region holds, the kinds it holds none of left out."""
+    counts = [
+        select(func.count()).where(col(column) == region.id).scalar_subquery()
+        for _, column, _ in _CONTENTS
+    ]
+    row = (await session.execute(select(*counts))).one()
+    return {key: n for (key, _, _), n in zip(_CONTENTS, row, strict=True) if n}
+
+
+def _undeletable(region: Region, contents: dict[str, int], referenced: Conflict | None) -> Conflict:
+    """One 409 with every reason: `contents` counts what the region holds, `references` which
+    records of other services name it."""
+    words = {key: what for key, _, what in _CONTENTS}
+    reasons: list[str] = []
+    extra: dict[str, Any] = {}
+    if contents:
+        held = ", ".join(f"{n} {words[key]}" for key, n in contents.items())
+        reasons.append(f"Region {region.code} holds {held}; move or delete them first.")
+        extra["contents"] = contents
+    if referenced is not None:
+        reasons.append(referenced.detail)
+        extra |= referenced.extra
+    return Conflict(" ".join(reasons), **extra)
 
 
 async def emit_region(

@@ -13,6 +13,7 @@ from chassis.queries import get_or_404
 from services.regions.deps import IfMatch, Reader, Writer, make_router
 from services.regions.fields import ROLLUP_HELP, MonthQuery, RollupPeriod, RollupQuery
 from services.regions.models import Region, Target, TargetMetric
+from services.regions.owners import OWNER_UNAVAILABLE, Owners
 from services.regions.targets import service
 from services.regions.targets.schemas import (
     AchievementReport,
@@ -54,12 +55,14 @@ async def list_targets(
     status_code=status.HTTP_201_CREATED,
     summary="Set a target for a region, period and metric",
     operation_id="targets_create",
-    responses=problem_responses(409),
+    responses=problem_responses(409) | OWNER_UNAVAILABLE,
 )
 async def create_target(
-    body: TargetCreate, session: SessionDep, caller: Writer, response: Response
+    body: TargetCreate, session: SessionDep, caller: Writer, owners: Owners, response: Response
 ) -> TargetPublic:
-    target = await service.create(session, body, caller=caller)
+    """`owner_id` names an advisor the advisors service knows (422 on `#/owner_id` otherwise;
+    503 when the advisors service can't be asked about an advisor this service hasn't seen)."""
+    target = await service.create(session, body, caller=caller, owners=owners)
     set_etag(response, target.version)
     response.headers["Location"] = f"/v1/targets/{target.id}"
     return TargetPublic.model_validate(target)
@@ -160,19 +163,20 @@ async def get_target(
     response_model=TargetPublic,
     summary="Change a target's value or owner",
     operation_id="targets_update",
-    responses=problem_responses(404, 412, 428),
+    responses=problem_responses(404, 412, 428) | OWNER_UNAVAILABLE,
 )
 async def update_target(
     target_id: UUID,
     body: TargetUpdate,
     session: SessionDep,
     caller: Writer,
+    owners: Owners,
     response: Response,
     if_match: IfMatch = None,
 ) -> TargetPublic:
     target = await get_or_404(session, Target, target_id, "Target")
     check_if_match(if_match, target.version)
-    target = await service.update(session, target, body, caller=caller)
+    target = await service.update(session, target, body, caller=caller, owners=owners)
     set_etag(response, target.version)
     return TargetPublic.model_validate(target)
 

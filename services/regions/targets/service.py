@@ -10,6 +10,7 @@ from sqlalchemy import Select, Table, and_, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from chassis.copies import Reference
 from chassis.db import new_id
 from chassis.errors import Conflict, field_error
 from chassis.identity import Principal
@@ -18,6 +19,7 @@ from chassis.pagination import decode_cursor
 from chassis.queries import apply_changes, must_exist, no_nulls, page, split_page
 from services.regions import rollups, tree
 from services.regions.models import Region, Target, TargetActual, TargetMetric, tables
+from services.regions.owners import check_owner
 from services.regions.periods import month_range, months_between, sub_period
 from services.regions.targets.schemas import (
     Achievement,
@@ -45,9 +47,12 @@ def _check_value(metric: TargetMetric, value: Decimal, pointer: str = "#/value")
         raise field_error(pointer, "a market share is at most 100 (%)")
 
 
-async def create(session: AsyncSession, data: TargetCreate, *, caller: Principal) -> Target:
+async def create(
+    session: AsyncSession, data: TargetCreate, *, caller: Principal, owners: Reference
+) -> Target:
     await must_exist(session, Region, data.region_id, "#/region_id")
     _check_value(data.metric, data.value)
+    await check_owner(session, owners, data.owner_id)
     taken = and_(
         col(Target.region_id) == data.region_id,
         col(Target.period) == data.period,
@@ -63,12 +68,19 @@ async def create(session: AsyncSession, data: TargetCreate, *, caller: Principal
 
 
 async def update(
-    session: AsyncSession, target: Target, data: TargetUpdate, *, caller: Principal
+    session: AsyncSession,
+    target: Target,
+    data: TargetUpdate,
+    *,
+    caller: Principal,
+    owners: Reference,
 ) -> Target:
     changes = data.model_dump(exclude_unset=True)
     no_nulls(changes, ("value",))
     if "value" in changes:
         _check_value(TargetMetric(target.metric), changes["value"])
+    if "owner_id" in changes:
+        await check_owner(session, owners, changes["owner_id"])
     apply_changes(target, changes)
     await session.flush()
     await _emit(session, "target.updated", target, caller)
