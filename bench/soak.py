@@ -52,12 +52,15 @@ from bench.soak_stack import Running, World, callers, seed, start_stack
 # changes.
 Body = Callable[[Mapping[str, Any]], dict[str, Any]]
 STATE_CHANGES: dict[str, tuple[str, Body]] = {
-    "order": ("/v1/orders/{id}/transitions", lambda a: {"status": a["to"]} | a["extra"]),
+    "order": ("/v1/orders/{id}/transitions", lambda a: {"to": a["to"]} | a["extra"]),
     "visit_check_in": (
-        "/v1/visits/{id}/check-in",
-        lambda a: {"checked_in_at": a["at"], "latitude": a["lat"], "longitude": a["lon"]},
+        "/v1/visits/{id}/transitions",
+        lambda a: {"to": "checked_in", "at": a["at"], "latitude": a["lat"], "longitude": a["lon"]},
     ),
-    "visit_report": ("/v1/visits/{id}/report", lambda a: {"findings": a["findings"]}),
+    "visit_report": (
+        "/v1/visits/{id}/transitions",
+        lambda a: {"to": "reported", "findings": a["findings"]},
+    ),
 }
 
 # How often each operation is picked; each is a short sequence of calls (see Workload).
@@ -150,7 +153,7 @@ class Workload:
         kind, records, changes = rng.choice(
             [("dealers", w.dealers, {"contact_name": f"联系人{rng.randrange(100)}"}),
              ("outlets", w.outlets, {"address": f"人民路{rng.randrange(1000)}号"}),
-             ("regions", w.regions, {"owner_id": str(uuid.uuid4())})]
+             ("regions", w.regions, {"key_market": rng.random() < 0.5})]
         )  # fmt: skip
         path = f"/v1/{kind}/{w.id(rng.choice(records))}"
         got = await self.call(f"GET /v1/{kind}/{{id}}", "GET", path, w.manager)
