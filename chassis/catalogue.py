@@ -51,7 +51,7 @@ def published(model: type[BaseModel]) -> type[BaseModel]:
     for name, info in model.model_fields.items():
         alias = info.serialization_alias or info.alias or name
         fields[name] = (info.annotation, FieldInfo.merge_field_infos(info, validation_alias=alias))
-    return create_model(  # type: ignore[call-overload, no-any-return]
+    return create_model(
         model.__name__,
         __config__=model.model_config,
         __doc__=model.__doc__,
@@ -135,7 +135,7 @@ class Catalogue:
             return f"{kind.name} carries members its catalogue entry doesn't list: {unknown}"
         if dealer_scoped is not None and dealer_scoped != kind.dealer_scoped:
             named = "names dealers" if dealer_scoped else "names no dealer"
-            return f"{kind.name} {named}; its catalogue entry says dealer_scoped={kind.dealer_scoped}"
+            return f"{kind.name} {named}; its entry says dealer_scoped={kind.dealer_scoped}"
         return None
 
     def asyncapi(self, version: str) -> dict[str, Any]:

@@ -1,8 +1,10 @@
 """The gateway's ASGI app: authentication, rate limits, audit, the admin API, local routes
-(health, readiness, merged contract, docs) and the proxy to the services."""
+(health, readiness, merged contract, docs, the services' event catalogues) and the proxy to the
+services."""
 
 import asyncio
 import logging
+from functools import partial
 from typing import Any
 
 import aiohttp
@@ -34,6 +36,7 @@ from gateway.contracts import (
     all_scopes,
     collection_of,
     load_contracts,
+    load_event_documents,
     merged_openapi,
     routing_table,
 )
@@ -88,6 +91,8 @@ class Gateway:
             "/openapi.json": self._openapi,
             "/docs": self._docs,
         }
+        for name, document in load_event_documents(settings.contracts_dir).items():
+            self.local[f"/asyncapi/{name}.json"] = partial(_json_document, document)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -244,6 +249,10 @@ class Gateway:
 
     async def _docs(self, scope: Scope, receive: Receive, send: Send) -> None:
         await send_bytes(send, 200, self.docs, "text/html; charset=utf-8")
+
+
+async def _json_document(body: bytes, scope: Scope, receive: Receive, send: Send) -> None:
+    await send_bytes(send, 200, body, "application/json")
 
 
 def route_label(scope: Scope) -> str:

@@ -68,8 +68,8 @@ def _event_section(catalogue: Any) -> list[str]:
         "|---|---|---|---|",
     ]
     for name, kind in catalogue.types.items():
-        members = [f"`{m}`" for m in _members(kind.members(), marked=True)]
-        data = " + ".join([f"`{kind.payload.__name__}`", *([", ".join(members)] if members else [])])
+        members = ", ".join(f"`{m}`" for m in _members(kind.members(), marked=True))
+        data = f"`{kind.payload.__name__}`" + (f" + {members}" if members else "")
         scoped = "the dealers it concerns" if kind.dealer_scoped else "null"
         lines.append(f"| `{name}` | {kind.summary} | {data} | {scoped} |")
     lines += ["", "Members of each payload (types and formats in the AsyncAPI document):", ""]

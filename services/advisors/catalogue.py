@@ -81,9 +81,7 @@ TYPES = [
         "the day before a reassignment (then with `reason`).",
         extra=REASSIGNED,
     ),
-    EventType(
-        "action_plan.created", ActionPlanPublic, "An advisor's action plan was drafted."
-    ),
+    EventType("action_plan.created", ActionPlanPublic, "An advisor's action plan was drafted."),
     EventType(
         "action_plan.updated",
         ActionPlanPublic,
@@ -176,8 +174,7 @@ TYPES = [
     EventType(
         "assessment.locked",
         AssessmentPublic,
-        "An assessment was locked: its figures are final "
-        "(POST /v1/assessments/{id}/transitions).",
+        "An assessment was locked: its figures are final (POST /v1/assessments/{id}/transitions).",
         extra=REASON,
     ),
     EventType("training_course.created", CoursePublic, "A training course was created."),

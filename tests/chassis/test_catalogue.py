@@ -3,12 +3,14 @@ and emitted events checked against it."""
 
 import json
 from pathlib import Path
+from typing import Any
 
 import jsonschema_rs
 import pytest
 from pydantic import BaseModel, Field
 
 from chassis.catalogue import Catalogue, EventType, UndocumentedEvent, published
+from chassis.outbox import emit, emit_many
 
 SPEC = Path(__file__).resolve().parent.parent / "fixtures" / "asyncapi-3.0.0.schema.json"
 
@@ -111,3 +113,21 @@ def test_strict_catalogue_checks_members_and_dealer_scope() -> None:
             {"id": "a", "count": 1, "actor": "me", "reason": None},
             dealer_scoped=True,
         )
+
+
+async def test_a_service_app_checks_what_it_emits_strictly_in_tests(
+    backend: str, apps: Any, probe_apps: Any
+) -> None:
+    """A service's database refuses an event its catalogue lacks; a probe app writing the same
+    outbox table through its own database (no catalogue) is not checked."""
+    app = await apps("regions", backend)
+    async with app.state.db.session() as session:
+        with pytest.raises(UndocumentedEvent, match="not in the catalogue"):
+            await emit(session, app.state.tables.outbox, "region.vanished", {})
+        with pytest.raises(UndocumentedEvent, match="does not match RegionPublic"):
+            await emit_many(session, app.state.tables.outbox, [("region.created", {}, ())])
+        await session.rollback()
+    probe = await probe_apps(backend, "committed")
+    async with probe.state.db.session() as session:
+        await emit(session, probe.state.tables.outbox, "probe.anything", {})
+        await session.rollback()
