@@ -16,6 +16,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 log = logging.getLogger("chassis.events")
 REF = "#/components/schemas/{model}"
 ACTOR = (str, Field(description="Who made the change: the caller's subject"))
+_DEALERS = {
+    "type": "array",
+    "items": {"type": "string", "format": "uuid"},
+    "minItems": 1,
+    "description": "The dealers the event concerns: a partner sees it if one is its own",
+}
+_NO_DEALERS = {"type": "null", "description": "Not tied to a dealer: partners never see it"}
 
 
 @dataclass(frozen=True)
@@ -203,22 +210,14 @@ class Catalogue:
             "summary": kind.summary,
             "payload": {
                 "type": "object",
-                "required": ["id", "position", "type", "occurred_at", "data"],
+                "required": ["id", "position", "type", "occurred_at", "data", "dealer_ids"],
                 "properties": {
                     "id": {"type": "string", "format": "uuid", "description": "dedupe on it"},
                     "position": {"type": "string", "pattern": r"^[0-9]+\.[0-9]+$"},
                     "type": {"const": kind.name},
                     "occurred_at": {"type": "string", "format": "date-time"},
                     "data": data,
-                    "dealer_ids": {
-                        "type": ["array", "null"],
-                        "items": {"type": "string", "format": "uuid"},
-                        "description": (
-                            "the dealers the event concerns"
-                            if kind.dealer_scoped
-                            else "always null: not tied to a dealer"
-                        ),
-                    },
+                    "dealer_ids": _DEALERS if kind.dealer_scoped else _NO_DEALERS,
                 },
             },
         }
