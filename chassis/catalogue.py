@@ -74,8 +74,9 @@ def _member_names(model: type[BaseModel] | None) -> set[str]:
     return names | {f.alias or n for n, f in model.model_computed_fields.items()}
 
 
-# The catalogue each app's database is checked against, with its strictness: by engine, since
-# the tests' probe apps write other event types to the same outbox tables as the services.
+# The catalogue each app's database is checked against, and how strictly: by engine, since the
+# tests' probe apps write other event types to the services' outbox tables, and per app rather
+# than on the shared catalogue, since one test process also builds development apps (contracts).
 _WATCHED: "WeakKeyDictionary[Engine, tuple[Catalogue, bool]]" = WeakKeyDictionary()
 
 
@@ -97,7 +98,7 @@ class Catalogue:
         self.service, self.title, self.feed_path, self.scope = service, title, feed_path, scope
         self.types = {t.name: t for t in types}
         self._members = {name: kind.members() for name, kind in self.types.items()}
-        # strict: every payload is checked against its schema and a problem raises (tests)
+        # strict: `check` validates payloads and raises; apps pass their own to `watch`
         self.strict = False
 
     def watch(self, engine: AsyncEngine, *, strict: bool) -> None:
