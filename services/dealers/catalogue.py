@@ -1,12 +1,13 @@
 """Every event type on `/v1/dealer-events`: what it means, when it is emitted, its `data`."""
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from uuid import UUID
 
 from pydantic import BaseModel, Field
 
 from chassis.catalogue import Catalogue, EventType, published
+from chassis.types import MoneyOut
 from services.dealers.conflicts.schemas import ConflictPublic
 from services.dealers.dealers.schemas import DealerPublic, StageTransitionPublic
 from services.dealers.models import LocationType
@@ -29,6 +30,27 @@ class StockLine(BaseModel):
     as_of: datetime = Field(description="When the count was taken")
     on_hand: int
     in_transit: int
+
+
+class SellOutAtLocation(BaseModel):
+    """A location's stored sell-out totals for the day."""
+
+    location_id: UUID = Field(description="The dealer or outlet that sold")
+    location_type: LocationType
+    region_id: UUID
+    lines: int = Field(description="Sell-out lines stored for the location and day")
+    quantity: int
+    amount: MoneyOut
+
+
+class SellOutSummary(BaseModel):
+    """A dealer's sell-out for a day: every location's stored totals, not one request's lines."""
+
+    dealer_id: UUID
+    day: date
+    locations: list[SellOutAtLocation]
+    quantity: int = Field(description="The locations' quantities added up")
+    amount: MoneyOut = Field(description="The locations' amounts added up")
 
 
 REORDER_POINT = {
@@ -190,6 +212,15 @@ TYPES = [
         dealer_scoped=True,
         actor=False,
         extra=REORDER_POINT,
+    ),
+    EventType(
+        "sell_out.summarised",
+        SellOutSummary,
+        "Sell-out of a dealer's locations for a day was written (`/v1/sell-out-reports/bulk`): "
+        "one event per dealer and day a request touched, carrying each location's stored totals "
+        "for that day, so the latest event of a dealer and day replaces the earlier ones.",
+        dealer_scoped=True,
+        actor=False,
     ),
     EventType(
         "order.created",
