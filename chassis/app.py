@@ -20,6 +20,7 @@ from starlette.convertors import Convertor, UUIDConvertor, register_url_converto
 from starlette.routing import compile_path
 
 from chassis.auth import IdentityMiddleware
+from chassis.catalogue import Catalogue
 from chassis.consumer import ConsumerSpec
 from chassis.consumers import app_consumers
 from chassis.contract import add_problem_schema, declare_chassis_headers
@@ -53,6 +54,7 @@ class ServiceSpec:
     tables: ChassisTables
     migrations: Path
     consumers: Sequence[ConsumerSpec] = ()  # the other services' feeds this one follows
+    catalogue: Catalogue | None = None  # the event types its feed carries (`/asyncapi.json`)
 
 
 class _OrjsonRequest(Request):
@@ -226,6 +228,10 @@ def build_app(spec: ServiceSpec, settings: BaseServiceSettings) -> FastAPI:
             path=spec.event_path, outbox=spec.tables.outbox, scope=spec.event_scope, tag=spec.name
         )
     )
+    if spec.catalogue is not None:
+        app.include_router(events_document(spec, spec.catalogue))
+        # emitted events are checked against it; in tests strictly, so the suite proves it true
+        spec.catalogue.watch(db.engine, strict=settings.environment == "test")
     harden_routes(app)
     # Added innermost first: errors are contained outside observability, which wraps identity,
     # which wraps idempotency, which sees the request with a blank If-Match taken out.
@@ -243,6 +249,23 @@ def build_app(spec: ServiceSpec, settings: BaseServiceSettings) -> FastAPI:
     app.add_middleware(ContainErrors)
     app.openapi = lambda: contract(app)  # type: ignore[method-assign]
     return app
+
+
+def events_document(spec: ServiceSpec, catalogue: Catalogue) -> APIRouter:
+    """`GET /asyncapi.json`: the AsyncAPI document of the service's feed, open like the OpenAPI
+    contract and, like it, left out of the contract itself."""
+    if catalogue.feed_path != spec.event_path:
+        raise ValueError(f"{spec.name}'s catalogue describes {catalogue.feed_path}")
+    router = APIRouter()
+    body: list[bytes] = []  # built on the first request, not at every start
+
+    @router.get("/asyncapi.json", include_in_schema=False)
+    async def asyncapi() -> Response:
+        if not body:
+            body.append(orjson.dumps(catalogue.asyncapi(spec.version)))
+        return Response(body[0], media_type="application/json")
+
+    return router
 
 
 def contract(app: FastAPI, *, idempotency_keys: bool = True) -> dict[str, Any]:

@@ -5,7 +5,9 @@ from chassis.errors import PROBLEM_MEDIA_TYPE, ProblemError, Unauthorized
 from chassis.identity import TokenVerifier, bearer_token
 from chassis.jsonutil import dumps
 
-PUBLIC_PATHS = frozenset({"/healthz", "/readyz", "/metrics", "/openapi.json", "/docs"})
+PUBLIC_PATHS = frozenset(
+    {"/healthz", "/readyz", "/metrics", "/openapi.json", "/asyncapi.json", "/docs"}
+)
 
 
 class IdentityMiddleware:

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import BigInteger, Select, Table, Text, func, insert, literal, select, text, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from chassis.catalogue import check_event
 from chassis.db import Database, new_id
 from chassis.errors import field_error, problem_responses
 from chassis.identity import Principal, require_any_scope
@@ -33,6 +34,7 @@ async def emit(
     event_id = new_id()
     pg = session.bind is not None and session.bind.dialect.name == "postgresql"
     dealers = sorted(str(d) for d in dealer_ids) or None
+    check_event(session, type, data, dealers)
     await session.execute(
         insert(outbox).values(
             event_id=event_id,
@@ -65,6 +67,8 @@ async def emit_many(
         return
     now = datetime.now(UTC)
     dealers = [sorted(str(d) for d in ids) or None for _, _, ids in events]
+    for (type_, data, _), ids in zip(events, dealers, strict=True):
+        check_event(session, type_, data, ids)
     if session.bind is not None and session.bind.dialect.name == "postgresql":
         params = {
             "now": now,

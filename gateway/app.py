@@ -1,8 +1,10 @@
 """The gateway's ASGI app: authentication, rate limits, audit, the admin API, local routes
-(health, readiness, merged contract, docs) and the proxy to the services."""
+(health, readiness, merged contract, docs, the services' event catalogues) and the proxy to the
+services."""
 
 import asyncio
 import logging
+from functools import partial
 from typing import Any
 
 import aiohttp
@@ -34,6 +36,7 @@ from gateway.contracts import (
     all_scopes,
     collection_of,
     load_contracts,
+    load_event_documents,
     merged_openapi,
     routing_table,
 )
@@ -89,6 +92,8 @@ class Gateway:
             "/openapi.json": self._openapi,
             "/docs": self._docs,
         } | {path: self._docs_asset for path in DOCS_ASSETS}
+        for name, document in load_event_documents(settings.contracts_dir).items():
+            self.local[f"/asyncapi/{name}.json"] = partial(_json_document, document)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -251,6 +256,10 @@ class Gateway:
         if name not in self._assets:
             self._assets[name] = await asyncio.to_thread((DOCS_ASSETS_DIR / name).read_bytes)
         await send_bytes(send, 200, self._assets[name], media_type)
+
+
+async def _json_document(body: bytes, scope: Scope, receive: Receive, send: Send) -> None:
+    await send_bytes(send, 200, body, "application/json")
 
 
 def route_label(scope: Scope) -> str:

@@ -48,6 +48,11 @@ def load_contracts(
     return {name: json.loads((directory / name / "openapi.json").read_text()) for name in services}
 
 
+def load_event_documents(directory: Path, services: tuple[str, ...] = SERVICES) -> dict[str, bytes]:
+    """The services' committed AsyncAPI documents (their event catalogues), served as they are."""
+    return {name: (directory / name / "asyncapi.json").read_bytes() for name in services}
+
+
 def collection_of(path: str) -> str | None:
     """`/v1/regions/{id}` → `regions`; paths outside `/v1/` are not routed."""
     parts = path.split("/", 3)

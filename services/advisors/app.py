@@ -8,6 +8,7 @@ from services.advisors.advisor_sales.routes import router as advisor_sales_route
 from services.advisors.advisors.routes import router as advisors_router
 from services.advisors.assessments.routes import router as assessments_router
 from services.advisors.assignments.routes import router as assignments_router
+from services.advisors.catalogue import CATALOGUE
 from services.advisors.certifications.routes import router as certifications_router
 from services.advisors.coaching.routes import router as coaching_router
 from services.advisors.deviations.routes import router as deviations_router
@@ -45,6 +46,7 @@ SPEC = ServiceSpec(
     ],
     tables=tables,
     migrations=MIGRATIONS,
+    catalogue=CATALOGUE,
 )
 
 

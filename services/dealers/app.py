@@ -4,6 +4,7 @@ from fastapi import FastAPI
 
 from chassis.app import ServiceSpec, build_app
 from services.dealers.analytics.routes import router as analytics_router
+from services.dealers.catalogue import CATALOGUE
 from services.dealers.conflicts.routes import router as conflicts_router
 from services.dealers.dealers.routes import router as dealers_router
 from services.dealers.models import tables
@@ -50,6 +51,7 @@ SPEC = ServiceSpec(
     ],
     tables=tables,
     migrations=MIGRATIONS,
+    catalogue=CATALOGUE,
 )
 
 

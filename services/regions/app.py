@@ -6,6 +6,7 @@ from chassis.app import ServiceSpec, build_app
 from services.regions.analytics.routes import router as analytics_router
 from services.regions.budgets.routes import router as budgets_router
 from services.regions.feeds import CONSUMERS
+from services.regions.catalogue import CATALOGUE
 from services.regions.keymarkets.routes import router as keymarkets_router
 from services.regions.market.routes import competitors, surveys
 from services.regions.models import tables
@@ -36,6 +37,7 @@ SPEC = ServiceSpec(
     tables=tables,
     migrations=MIGRATIONS,
     consumers=CONSUMERS,
+    catalogue=CATALOGUE,
 )
 
 

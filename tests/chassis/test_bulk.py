@@ -53,8 +53,9 @@ def test_batch_validates_each_item_and_refuses_repeats() -> None:
     assert (result.created, result.updated, result.invalid) == (1, 0, 3)
 
 
-async def test_upsert_by_code_creates_then_updates(backend: str, apps: Any) -> None:
-    app = await apps("regions", backend)
+async def test_upsert_by_code_creates_then_updates(backend: str, probe_apps: Any) -> None:
+    # the probe app: the regions tables, and no event catalogue refusing the events `a` and `b`
+    app = await probe_apps(backend, "committed")
     db = app.state.db
     original = db.sessionmaker, db.read_sessionmaker
     async with db.engine.connect() as conn:

@@ -15,8 +15,8 @@ from chassis.identity import TokenVerifier
 from gateway.app import create_app
 from gateway.devidp import DEV_IDP_PRIVATE_KEY
 from gateway.people import mint_person_token
-from gateway.settings import GatewaySettings
-from tests.harness import Databases
+from gateway.settings import CONTRACTS_DIR, GatewaySettings
+from tests.harness import SERVICES, Databases
 
 
 async def echo(request: web.Request) -> web.Response:
@@ -188,6 +188,17 @@ async def test_local_routes(gw: httpx.AsyncClient) -> None:
     assert ready.json()["upstreams"]["dealers"].startswith("unreachable")
     metrics = (await gw.get("/metrics")).text
     assert "http_requests_total" in metrics
+
+
+@pytest.mark.parametrize("service", SERVICES)
+async def test_each_services_event_catalogue_is_served_without_credentials(
+    gw: httpx.AsyncClient, service: str
+) -> None:
+    r = await gw.get(f"/asyncapi/{service}.json")
+    assert r.status_code == 200 and r.headers["content-type"] == "application/json"
+    assert r.content == (CONTRACTS_DIR / service / "asyncapi.json").read_bytes()
+    assert r.json()["asyncapi"] == "3.0.0" and r.headers["x-content-type-options"] == "nosniff"
+    assert (await gw.post(f"/asyncapi/{service}.json")).status_code == 405
 
 
 def test_production_refuses_development_settings() -> None:
