@@ -5,8 +5,8 @@ from fastapi import FastAPI
 from chassis.app import ServiceSpec, build_app
 from services.regions.analytics.routes import router as analytics_router
 from services.regions.budgets.routes import router as budgets_router
-from services.regions.feeds import CONSUMERS
 from services.regions.catalogue import CATALOGUE
+from services.regions.feeds import CONSUMERS
 from services.regions.keymarkets.routes import router as keymarkets_router
 from services.regions.market.routes import competitors, surveys
 from services.regions.models import tables
