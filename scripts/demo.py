@@ -5,7 +5,7 @@ import sys
 
 import httpx
 
-from scripts.demo_advisors import load_advisors
+from scripts.demo_advisors import load_advisor_work, load_advisors
 from scripts.demo_dealers import load_dealers
 from scripts.demo_orders import load_orders
 from scripts.demo_regions import load_regions
@@ -20,6 +20,7 @@ def load_demo(gateway_url: str) -> None:
         regions = load_regions(client)
         advisors = load_advisors(client, regions)
         dealers = load_dealers(client, regions, advisors)
+        load_advisor_work(client, advisors)  # assignments and visits name the dealers and outlets
         load_orders(client, load_stock(client, dealers))
 
 

@@ -1,9 +1,10 @@
-"""Demo advisors: two supervisors and ten customer advisors with two months of work: accounts,
-action plans, visits, work logs, sales, a training, coaching, deviations and assessments (the
-first advisor's first month locked). Every write carries an idempotency key, so a second run
-replays instead of duplicating."""
+"""Demo advisors: two supervisors and ten customer advisors (`load_advisors`, after the regions),
+then, once the dealers and outlets exist, two months of their work (`load_advisor_work`):
+accounts, action plans, visits, work logs, sales, a training, coaching, deviations and
+assessments (the first advisor's first month locked). Every write carries an idempotency key, so
+a second run replays instead of duplicating."""
 
-import uuid
+import time
 from datetime import date, timedelta
 from typing import Any
 
@@ -28,8 +29,10 @@ ADVISORS = [
 REGION_OF = {"E1001": "510100", "E1010": "510700"}
 # the months of September and October 2026, each as its first Monday and its plan's visit days
 MONTHS = [("2026-09", date(2026, 9, 1)), ("2026-10", date(2026, 10, 1))]
-ACCOUNT_NS = uuid.UUID("6f1c2a4e-0000-4000-8000-00000000a11c")
 HOME = (30.657, 104.066)
+# an advisor's accounts: one dealer, then outlets; (kind, id, coordinates if known)
+Account = tuple[str, str, tuple[float, float] | None]
+OUTLETS_EACH = 3
 SCHEME = {
     "code": "CA-DEMO",
     "name": "客户顾问月度考核",
@@ -61,7 +64,12 @@ def send(
     headers = {"Idempotency-Key": f"demo-advisors-{key}"}
     if etag is not None:
         headers["If-Match"] = f'"v{etag}"'
-    r = client.post(path, json=body, headers=headers)
+    for wait in (0.2, 0.5, 1.0, 2.0, 0.0):
+        r = client.post(path, json=body, headers=headers)
+        # 503: a region or account created a moment ago could not be checked yet; ask again
+        if r.status_code != 503 or not wait:
+            break
+        time.sleep(wait)
     r.raise_for_status()
     return dict(r.json())
 
@@ -74,12 +82,32 @@ def bulk(client: httpx.Client, items: list[dict[str, Any]], key: str) -> list[st
     return [str(i["id"]) for i in result["items"]]
 
 
-def account(code: str, n: int) -> str:
-    return str(uuid.uuid5(ACCOUNT_NS, f"{code}-{n}"))
+def listed(client: httpx.Client, path: str) -> list[dict[str, Any]]:
+    r = client.get(path, params={"limit": 500})
+    r.raise_for_status()
+    return list(r.json()["items"])
+
+
+def accounts(client: httpx.Client) -> dict[str, list[Account]]:
+    """Each advisor's accounts, by employee code: a dealer of their own and three active outlets
+    of the dealers service, chosen by code (the same on every run)."""
+    dealers = sorted(listed(client, "/v1/dealers"), key=lambda d: str(d["code"]))
+    outlets = sorted(
+        (o for o in listed(client, "/v1/outlets") if o["status"] == "active" and o["latitude"]),
+        key=lambda o: str(o["code"]),
+    )
+    book: dict[str, list[Account]] = {}
+    for seq, (code, _, _) in enumerate(ADVISORS):
+        dealer = dealers[seq % len(dealers)]
+        mine = outlets[seq * OUTLETS_EACH : (seq + 1) * OUTLETS_EACH]
+        book[code] = [("dealer", str(dealer["id"]), None)] + [
+            ("outlet", str(o["id"]), (float(o["latitude"]), float(o["longitude"]))) for o in mine
+        ]
+    return book
 
 
 def load_advisors(client: httpx.Client, regions: dict[str, str]) -> dict[str, str]:
-    """Returns advisor ids by employee code."""
+    """The people and their training; returns advisor ids by employee code."""
     bosses = [
         {
             "employee_code": c,
@@ -108,11 +136,17 @@ def load_advisors(client: httpx.Client, regions: dict[str, str]) -> dict[str, st
     ]
     ids |= dict(zip([c for c, _, _ in ADVISORS], bulk(client, team, "team"), strict=True))
     training(client, ids)
+    return ids
+
+
+def load_advisor_work(client: httpx.Client, ids: dict[str, str]) -> None:
+    """Accounts (dealers and outlets that exist by now), two months of work, the assessments."""
+    book = accounts(client)
     scheme = send(client, "/v1/kpi-schemes", SCHEME, "scheme")
     for seq, (code, _, manager) in enumerate(ADVISORS):
-        assign(client, ids[code], code)
+        assign(client, ids[code], code, book[code])
         for month, first in MONTHS:
-            work_month(client, ids, code, manager, month, first, seq)
+            work_month(client, ids, code, manager, month, first, seq, book[code])
     for month, _ in MONTHS:
         send(
             client,
@@ -132,18 +166,15 @@ def load_advisors(client: httpx.Client, regions: dict[str, str]) -> dict[str, st
             "lock",
             etag=first_month["version"],
         )
-    return ids
 
 
-def assign(client: httpx.Client, advisor_id: str, code: str) -> None:
-    for n in range(4):
+def assign(client: httpx.Client, advisor_id: str, code: str, book: list[Account]) -> None:
+    for n, (kind, account_id, _) in enumerate(book):
         body = {
             "advisor_id": advisor_id,
-            "account_kind": "outlet" if n else "dealer",
-            "account_id": account(code, n),
+            "account_kind": kind,
+            "account_id": account_id,
             "from_date": "2026-01-01",
-            "account_latitude": HOME[0] + n * 0.01,
-            "account_longitude": HOME[1],
         }
         send(client, "/v1/assignments", body, f"assign-{code}-{n}")
 
@@ -194,6 +225,7 @@ def work_month(
     month: str,
     first: date,
     seq: int,
+    book: list[Account],
 ) -> None:
     days = [first + timedelta(days=d) for d in (2, 6, 9, 13, 16, 20)]
     plan_body = {
@@ -203,8 +235,8 @@ def work_month(
         "objectives": ["新品进店 3 家", "回款 5 万元", "陈列达标率 90%"],
         "planned_visits": [
             {
-                "account_kind": "outlet" if n % 4 else "dealer",
-                "account_id": account(code, n % 4),
+                "account_kind": book[n % len(book)][0],
+                "account_id": book[n % len(book)][1],
                 "planned_date": day.isoformat(),
                 "purpose": "新品铺货与陈列检查",
             }
@@ -224,7 +256,8 @@ def work_month(
     )
     visits = client.get("/v1/visits", params={"action_plan_id": plan["id"]}).json()["items"]
     for n, visit in enumerate(sorted(visits, key=lambda v: v["planned_date"])):
-        do_visit(client, ids[code], visit, n, seq, f"{key}-{n}")
+        where = {account_id: at for _, account_id, at in book}.get(visit["account_id"])
+        do_visit(client, ids[code], visit, where or HOME, n, seq, f"{key}-{n}")
     send(
         client,
         "/v1/advisor-sales",
@@ -277,9 +310,16 @@ def work_month(
 
 
 def do_visit(
-    client: httpx.Client, advisor_id: str, visit: dict[str, Any], n: int, seq: int, key: str
+    client: httpx.Client,
+    advisor_id: str,
+    visit: dict[str, Any],
+    where: tuple[float, float],
+    n: int,
+    seq: int,
+    key: str,
 ) -> None:
-    """Most visits are made and reported; one is missed; one in nine advisors checks in far."""
+    """Most visits are made and reported, checked in near the account (`where`); one is missed;
+    one in three advisors checks in far from one outlet."""
     moves = f"/v1/visits/{visit['id']}/transitions"
     if n == 5 and seq % 2:
         send(client, moves, {"to": "missed", "reason": "客户临时外出"}, f"miss-{key}")
@@ -292,8 +332,8 @@ def do_visit(
         {
             "to": "checked_in",
             "at": f"{day}T09:00:00+08:00",
-            "latitude": HOME[0] + far,
-            "longitude": HOME[1],
+            "latitude": round(where[0] + far, 6),
+            "longitude": where[1],
         },
         f"checkin-{key}",
     )

@@ -12,8 +12,10 @@ from services.advisors.catalogue import CATALOGUE
 from services.advisors.certifications.routes import router as certifications_router
 from services.advisors.coaching.routes import router as coaching_router
 from services.advisors.deviations.routes import router as deviations_router
+from services.advisors.feeds import CONSUMERS
 from services.advisors.kpi_schemes.routes import router as kpi_schemes_router
 from services.advisors.models import tables
+from services.advisors.references import References
 from services.advisors.settings import MIGRATIONS, AdvisorsSettings
 from services.advisors.training_courses.routes import router as training_courses_router
 from services.advisors.training_enrolments.routes import router as training_enrolments_router
@@ -47,8 +49,13 @@ SPEC = ServiceSpec(
     tables=tables,
     migrations=MIGRATIONS,
     catalogue=CATALOGUE,
+    consumers=CONSUMERS,
 )
 
 
 def create_app(settings: AdvisorsSettings | None = None) -> FastAPI:
-    return build_app(SPEC, settings or AdvisorsSettings())
+    settings = settings or AdvisorsSettings()
+    app = build_app(SPEC, settings)
+    # regions, dealers and outlets referred to are checked against the copies, else their owner
+    app.state.references = References.over_http(settings)
+    return app

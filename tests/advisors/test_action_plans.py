@@ -5,7 +5,16 @@ from typing import Any
 
 import httpx
 
-from tests.advisors.helpers import SHOP, assert_problem, create, listed, match, move, pointers
+from tests.advisors.helpers import (
+    DEALER,
+    SHOP,
+    assert_problem,
+    create,
+    listed,
+    match,
+    move,
+    pointers,
+)
 
 
 def plan_body(advisor: dict[str, Any], **extra: Any) -> dict[str, Any]:
@@ -23,7 +32,7 @@ def plan_body(advisor: dict[str, Any], **extra: Any) -> dict[str, Any]:
             },
             {
                 "account_kind": "dealer",
-                "account_id": SHOP,
+                "account_id": DEALER,
                 "planned_date": "2026-03-05",
                 "purpose": "对账",
             },

@@ -17,6 +17,7 @@ from tests.advisors.helpers import (
     pointers,
     post,
 )
+from tests.advisors.owners import FakeOwners
 
 S1, S2, S3, S4 = (f"01a221de-6ceb-7108-8dab-d0c4dfae300{n}" for n in range(1, 5))
 
@@ -124,7 +125,8 @@ async def month_of_work(client: httpx.AsyncClient, a: dict[str, Any]) -> None:
     )
 
 
-async def test_assessment_figures_by_hand(advisors: httpx.AsyncClient) -> None:
+async def test_assessment_figures_by_hand(advisors: httpx.AsyncClient, owners: FakeOwners) -> None:
+    owners.add_outlets(S1, S2, S3, S4)
     a = await create(advisors, 1, region_id=CHENGDU)
     idle = await create(advisors, 2, region_id=CHENGDU)
     await month_of_work(advisors, a)
@@ -157,7 +159,10 @@ async def test_assessment_figures_by_hand(advisors: httpx.AsyncClient) -> None:
     assert all(k["value"] is None for k in nothing["kpis"])
 
 
-async def test_recompute_until_locked_and_run(advisors: httpx.AsyncClient) -> None:
+async def test_recompute_until_locked_and_run(
+    advisors: httpx.AsyncClient, owners: FakeOwners
+) -> None:
+    owners.add_outlets(S1, S2, S3, S4)
     a = await create(advisors, 1, region_id=CHENGDU)
     b = await create(advisors, 2, region_id=MIANYANG)
     c = await create(advisors, 3, region_id=CHENGDU)

@@ -8,6 +8,7 @@ import httpx
 
 from tests.advisors.helpers import (
     DEALER,
+    NOBODY,
     SHOP,
     assert_problem,
     assign,
@@ -28,8 +29,9 @@ def refused(r: httpx.Response) -> list[str]:
 
 async def test_create_get_and_filter(advisors: httpx.AsyncClient) -> None:
     a = await create(advisors, 1)
-    made = await assign(advisors, a, account_latitude=30.6586, account_longitude=104.0648)
+    made = await assign(advisors, a)
     assert made["is_main"] is True and made["to_date"] is None
+    assert "account_latitude" not in made  # an account is located by its own coordinates
     got = await advisors.get(f"/v1/assignments/{made['id']}")
     assert got.json() == made and got.headers["etag"] == '"v1"'
     await assign(advisors, a, account_kind="dealer", account_id=DEALER, is_main=False)
@@ -62,6 +64,8 @@ async def test_bad_input_names_the_field(advisors: httpx.AsyncClient) -> None:
         (assignment_body(a, advisor_id=SHOP), "#/advisor_id"),
         (assignment_body(a, account_kind="shop"), "#/account_kind"),
         (assignment_body(a, account_latitude=91), "#/account_latitude"),
+        (assignment_body(a, account_id=NOBODY), "#/account_id"),
+        (assignment_body(a, account_kind="dealer"), "#/account_id"),  # SHOP is an outlet
         (assignment_body(a, from_date="2026-02-30"), "#/from_date"),
         (assignment_body(a, from_date="1899-12-31"), "#/from_date"),
     ]

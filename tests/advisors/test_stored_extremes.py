@@ -29,7 +29,10 @@ from tests.advisors.helpers import (
     pointers,
     post,
 )
+from tests.advisors.owners import FakeOwners
 
+# two outlets, assigned for all time
+EDGE_HIGH, EDGE_LOW = "01a221de-6ceb-7108-8dab-d0c4dfae4001", "01a221de-6ceb-7108-8dab-d0c4dfae4002"
 SCHEME = {
     "code": "ALL",
     "name": "全部指标",
@@ -73,9 +76,11 @@ async def log(client: httpx.AsyncClient, advisor: dict[str, Any], start: str, en
 
 
 async def test_reports_survive_extreme_stored_dates(
-    advisors: httpx.AsyncClient, apps: Any, backend: str
+    advisors: httpx.AsyncClient, apps: Any, backend: str, owners: FakeOwners
 ) -> None:
     a = await create(advisors, 1)
+    accounts = {True: EDGE_HIGH, False: EDGE_LOW}
+    owners.add_outlets(*accounts.values())
 
     async def put(model: Any, record: dict[str, Any], **columns: tuple[bool, bool]) -> None:
         values = {
@@ -94,7 +99,7 @@ async def test_reports_survive_extreme_stored_dates(
         visit = await plan_visit(advisors, a)
         await move(advisors, f"/v1/visits/{visit['id']}", "checked_in", latitude=30, longitude=104)
         await put(Visit, visit, planned_date=(high, False), checked_in_at=(not high, True))
-        made = await assign(advisors, a, account_id=visit["id"])
+        made = await assign(advisors, a, account_id=accounts[high])
         await put(Assignment, made, from_date=(False, False), to_date=(True, False))
     _, held = await course_session(advisors, "2026-03-10")
     enrolment = await enrol(advisors, held, a)

@@ -23,15 +23,18 @@ from tests.advisors.helpers import (
     pointers,
     visit_body,
 )
+from tests.advisors.owners import FakeOwners
 
+UNLOCATED = "01a221de-6ceb-7108-8dab-d0c4dfae2003"  # an outlet without coordinates
 # points about 400 m and 1.1 km north of HOME
 NEAR = (30.6606, 104.066)
 FAR = (30.667, 104.066)
 
 
 async def located_advisor(client: httpx.AsyncClient) -> dict[str, Any]:
+    """An advisor of SHOP, an outlet the dealers service locates at HOME."""
     advisor = await create(client, 1)
-    await assign(client, advisor, account_latitude=HOME[0], account_longitude=HOME[1])
+    await assign(client, advisor)
     return advisor
 
 
@@ -88,8 +91,11 @@ async def test_far_check_in_is_flagged(advisors: httpx.AsyncClient) -> None:
     assert [v["id"] for v in flagged] == [visit["id"]]
 
 
-async def test_unknown_location_is_not_flagged(advisors: httpx.AsyncClient) -> None:
-    visit = await plan_visit(advisors, await create(advisors, 1))
+async def test_unknown_location_is_not_flagged(
+    advisors: httpx.AsyncClient, owners: FakeOwners
+) -> None:
+    owners.add_outlets(UNLOCATED, at=None)
+    visit = await plan_visit(advisors, await create(advisors, 1), account_id=UNLOCATED)
     r = await check_in(advisors, f"/v1/visits/{visit['id']}", FAR)
     assert (r.json()["distance_m"], r.json()["far_from_account"]) == (None, False)
 

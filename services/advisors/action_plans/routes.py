@@ -16,7 +16,7 @@ from services.advisors.action_plans.schemas import (
     ActionPlanTransition,
     ActionPlanUpdate,
 )
-from services.advisors.deps import IfMatch, Reader, Writer, make_router
+from services.advisors.deps import OWNER_DOWN, IfMatch, Reader, Refs, Writer, make_router
 from services.advisors.models import PlanKind, PlanStatus
 
 router = make_router("/v1/action-plans", "action-plans")
@@ -55,13 +55,17 @@ async def list_action_plans(
     response_model=ActionPlanPublic,
     status_code=status.HTTP_201_CREATED,
     summary="Draft an action plan for a week or a month",
+    description=(
+        "Each planned visit's account must be a dealer or an outlet the dealers service knows "
+        "(422 on `#/planned_visits/{i}/account_id` otherwise)."
+    ),
     operation_id="action_plans_create",
-    responses=problem_responses(409),
+    responses=problem_responses(409) | OWNER_DOWN,
 )
 async def create_action_plan(
-    body: ActionPlanCreate, session: SessionDep, caller: Writer, response: Response
+    body: ActionPlanCreate, session: SessionDep, caller: Writer, refs: Refs, response: Response
 ) -> ActionPlanPublic:
-    plan = await service.create(session, body, caller=caller)
+    plan = await service.create(session, body, caller=caller, refs=refs)
     set_etag(response, plan.version)
     response.headers["Location"] = f"/v1/action-plans/{plan.id}"
     return ActionPlanPublic.model_validate(plan)
@@ -87,19 +91,20 @@ async def get_action_plan(
     response_model=ActionPlanPublic,
     summary="Change a draft or returned plan",
     operation_id="action_plans_update",
-    responses=WRITE,
+    responses=WRITE | OWNER_DOWN,
 )
 async def update_action_plan(
     plan_id: UUID,
     body: ActionPlanUpdate,
     session: SessionDep,
     caller: Writer,
+    refs: Refs,
     response: Response,
     if_match: IfMatch = None,
 ) -> ActionPlanPublic:
     plan = await service.get(session, plan_id)
     check_if_match(if_match, plan.version)
-    plan = await service.update(session, plan, body, caller=caller)
+    plan = await service.update(session, plan, body, caller=caller, refs=refs)
     set_etag(response, plan.version)
     return ActionPlanPublic.model_validate(plan)
 

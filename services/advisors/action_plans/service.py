@@ -25,6 +25,7 @@ from services.advisors.action_plans.schemas import (
 from services.advisors.events import emit_record, payload
 from services.advisors.models import ActionPlan, Advisor, PlanKind, PlanStatus, Visit, tables
 from services.advisors.periods import month_bounds
+from services.advisors.references import References
 from services.advisors.transitions import check_move, check_version, when
 from services.advisors.visits.schemas import VisitPublic
 
@@ -65,10 +66,26 @@ def _check_visits(visits: list[PlannedVisit], start: date, end: date) -> None:
             )
 
 
-async def create(session: AsyncSession, data: ActionPlanCreate, *, caller: Principal) -> ActionPlan:
+async def _check_accounts(
+    session: AsyncSession, visits: list[PlannedVisit], refs: References
+) -> None:
+    """The accounts the plan's visits go to exist (approval makes them visits): each once."""
+    seen: set[tuple[str, UUID]] = set()
+    for i, visit in enumerate(visits):
+        key = (visit.account_kind, visit.account_id)
+        if key not in seen:
+            seen.add(key)
+            pointer = f"#/planned_visits/{i}/account_id"
+            await refs.check_account(session, visit.account_kind, visit.account_id, pointer)
+
+
+async def create(
+    session: AsyncSession, data: ActionPlanCreate, *, caller: Principal, refs: References
+) -> ActionPlan:
     end = period_end(data.kind, data.period_start)
     _check_visits(data.planned_visits, data.period_start, end)
     await must_exist(session, Advisor, data.advisor_id, "#/advisor_id")
+    await _check_accounts(session, data.planned_visits, refs)
     taken = exists().where(
         col(ActionPlan.advisor_id) == data.advisor_id,
         col(ActionPlan.kind) == data.kind,
@@ -93,13 +110,19 @@ def _require_editable(plan: ActionPlan, doing: str) -> None:
 
 
 async def update(
-    session: AsyncSession, plan: ActionPlan, data: ActionPlanUpdate, *, caller: Principal
+    session: AsyncSession,
+    plan: ActionPlan,
+    data: ActionPlanUpdate,
+    *,
+    caller: Principal,
+    refs: References,
 ) -> ActionPlan:
     _require_editable(plan, "be changed")
     changes = data.model_dump(exclude_unset=True, mode="json")
     no_nulls(changes, ("objectives",))
     if data.planned_visits is not None:
         _check_visits(data.planned_visits, plan.period_start, plan.period_end)
+        await _check_accounts(session, data.planned_visits, refs)
     elif "planned_visits" in changes:
         changes["planned_visits"] = []
     apply_changes(plan, changes)

@@ -17,7 +17,15 @@ from services.advisors.advisors.schemas import (
     AdvisorPublic,
     AdvisorUpdate,
 )
-from services.advisors.deps import IfMatch, Reader, Writer, make_router
+from services.advisors.deps import (
+    OWNER_DOWN,
+    IfMatch,
+    Reader,
+    ReaderOrPeer,
+    Refs,
+    Writer,
+    make_router,
+)
 from services.advisors.models import AdvisorLevel, AdvisorRole, AdvisorStatus
 
 router = make_router("/v1/advisors", "advisors")
@@ -58,12 +66,12 @@ async def list_advisors(
     status_code=status.HTTP_201_CREATED,
     summary="Create an advisor",
     operation_id="advisors_create",
-    responses=problem_responses(409),
+    responses=problem_responses(409) | OWNER_DOWN,
 )
 async def create_advisor(
-    body: AdvisorCreate, session: SessionDep, caller: Writer, response: Response
+    body: AdvisorCreate, session: SessionDep, caller: Writer, refs: Refs, response: Response
 ) -> AdvisorPublic:
-    advisor = await service.create(session, body, caller=caller)
+    advisor = await service.create(session, body, caller=caller, refs=refs)
     set_etag(response, advisor.version)
     response.headers["Location"] = f"/v1/advisors/{advisor.id}"
     return AdvisorPublic.model_validate(advisor)
@@ -74,22 +82,24 @@ async def create_advisor(
     response_model=BulkResult,
     summary="Create or replace advisors by employee code",
     operation_id="advisors_bulk_upsert",
+    responses=OWNER_DOWN,
 )
 async def bulk_upsert_advisors(
-    body: AdvisorBulk, session: SessionDep, caller: Writer
+    body: AdvisorBulk, session: SessionDep, caller: Writer, refs: Refs
 ) -> BulkResult:
-    return await service.bulk_upsert(session, body.items, caller=caller)
+    return await service.bulk_upsert(session, body.items, caller=caller, refs=refs)
 
 
 @router.get(
     "/{advisor_id}",
     response_model=AdvisorPublic,
     summary="Get an advisor",
+    description="Other services read the advisors they refer to here (scope `advisors:events`).",
     operation_id="advisors_get",
     responses=problem_responses(404),
 )
 async def get_advisor(
-    advisor_id: UUID, session: SessionDep, _: Reader, response: Response
+    advisor_id: UUID, session: SessionDep, _: ReaderOrPeer, response: Response
 ) -> AdvisorPublic:
     advisor = await service.get(session, advisor_id)
     set_etag(response, advisor.version)
@@ -101,19 +111,20 @@ async def get_advisor(
     response_model=AdvisorPublic,
     summary="Update an advisor",
     operation_id="advisors_update",
-    responses=problem_responses(404, 412, 428),
+    responses=problem_responses(404, 412, 428) | OWNER_DOWN,
 )
 async def update_advisor(
     advisor_id: UUID,
     body: AdvisorUpdate,
     session: SessionDep,
     caller: Writer,
+    refs: Refs,
     response: Response,
     if_match: IfMatch = None,
 ) -> AdvisorPublic:
     advisor = await service.get(session, advisor_id)
     check_if_match(if_match, advisor.version)
-    advisor = await service.update(session, advisor, body, caller=caller)
+    advisor = await service.update(session, advisor, body, caller=caller, refs=refs)
     set_etag(response, advisor.version)
     return AdvisorPublic.model_validate(advisor)
 
@@ -121,7 +132,7 @@ async def update_advisor(
 @router.delete(
     "/{advisor_id}",
     status_code=status.HTTP_204_NO_CONTENT,
-    summary="Delete an advisor who manages nobody",
+    summary="Delete an advisor who manages nobody and owns no region or target",
     operation_id="advisors_delete",
     responses=problem_responses(404, 409, 412, 428),
 )

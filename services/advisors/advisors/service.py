@@ -9,8 +9,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from chassis.bulk import Batch, BulkResult, upsert_by_key
+from chassis.copies import refuse_if_referenced
 from chassis.db import serialize
-from chassis.errors import Conflict, FieldError, ProblemError, field_error
+from chassis.errors import Conflict, FieldError, ProblemError, Unprocessable, field_error
 from chassis.identity import Principal
 from chassis.outbox import emit_many
 from chassis.queries import apply_changes, get_or_404, no_nulls, page
@@ -18,6 +19,7 @@ from chassis.validators import is_mobile
 from services.advisors.advisors.schemas import AdvisorCreate, AdvisorPublic, AdvisorUpdate
 from services.advisors.events import emit_record
 from services.advisors.models import (
+    INBOUND_REFERENCES,
     Advisor,
     AdvisorLevel,
     AdvisorRole,
@@ -25,6 +27,7 @@ from services.advisors.models import (
     metadata,
     tables,
 )
+from services.advisors.references import References
 
 _REQUIRED = ("name", "role", "level", "status")
 
@@ -94,7 +97,9 @@ async def _check_no_cycle(session: AsyncSession, manager: Advisor, advisor_id: U
         current = await session.get(Advisor, current.manager_id, populate_existing=True)
 
 
-async def create(session: AsyncSession, data: AdvisorCreate, *, caller: Principal) -> Advisor:
+async def create(
+    session: AsyncSession, data: AdvisorCreate, *, caller: Principal, refs: References
+) -> Advisor:
     _check_fields(data.model_dump())
     code = data.employee_code
     if await session.scalar(select(exists().where(col(Advisor.employee_code) == code))):
@@ -102,6 +107,7 @@ async def create(session: AsyncSession, data: AdvisorCreate, *, caller: Principa
             f"An advisor with employee code {code} already exists.", field="employee_code"
         )
     await _check_manager(session, data.manager_id, None)
+    await refs.check_region(session, data.region_id, "#/region_id")
     advisor = Advisor(**data.model_dump())
     session.add(advisor)
     await session.flush()
@@ -110,12 +116,18 @@ async def create(session: AsyncSession, data: AdvisorCreate, *, caller: Principa
 
 
 async def update(
-    session: AsyncSession, advisor: Advisor, data: AdvisorUpdate, *, caller: Principal
+    session: AsyncSession,
+    advisor: Advisor,
+    data: AdvisorUpdate,
+    *,
+    caller: Principal,
+    refs: References,
 ) -> Advisor:
     changes = data.model_dump(exclude_unset=True)
     _check_fields(changes)
     if "manager_id" in changes:
         await _check_manager(session, changes["manager_id"], advisor.id)
+    await refs.check_region(session, changes.get("region_id"), "#/region_id")
     apply_changes(advisor, changes)
     await session.flush()
     await _emit(session, "advisor.updated", advisor, caller)
@@ -123,16 +135,31 @@ async def update(
 
 
 async def delete(session: AsyncSession, advisor: Advisor, *, caller: Principal) -> None:
-    reports = await session.scalar(
-        select(func.count()).where(col(Advisor.manager_id) == advisor.id)
-    )
-    if reports:
-        raise Conflict(
-            f"Advisor {advisor.employee_code} manages {reports} advisor(s); reassign them first."
-        )
+    await _refuse_if_held(session, advisor)
     await _emit(session, "advisor.deleted", advisor, caller)
     await session.delete(advisor)
     await session.flush()
+
+
+async def _refuse_if_held(session: AsyncSession, advisor: Advisor) -> None:
+    """409 while the advisor manages advisors here or owns regions or targets in the regions
+    service (counted from its feed): who and how many, in `references`."""
+    what = f"Advisor {advisor.employee_code}"
+    reports = await session.scalar(
+        select(func.count()).where(col(Advisor.manager_id) == advisor.id)
+    )
+    local = {"advisors.manager_id": int(reports)} if reports else {}
+    try:
+        await refuse_if_referenced(session, INBOUND_REFERENCES, advisor.id, what)
+    except Conflict as held:
+        if not local:
+            raise
+        detail = held.detail.replace(what, f"{what} manages {reports} advisor(s) and", 1)
+        raise Conflict(detail, references=local | held.extra["references"]) from None
+    if local:
+        raise Conflict(
+            f"{what} manages {reports} advisor(s); reassign them first.", references=local
+        )
 
 
 async def _emit(session: AsyncSession, type_: str, advisor: Advisor, caller: Principal) -> None:
@@ -140,7 +167,7 @@ async def _emit(session: AsyncSession, type_: str, advisor: Advisor, caller: Pri
 
 
 async def bulk_upsert(
-    session: AsyncSession, raw: list[dict[str, Any]], *, caller: Principal
+    session: AsyncSession, raw: list[dict[str, Any]], *, caller: Principal, refs: References
 ) -> BulkResult:
     """Upsert by employee code in a few set-based statements; each item stands or falls alone."""
     batch = Batch(raw, AdvisorCreate)
@@ -150,6 +177,7 @@ async def bulk_upsert(
             _check_fields(item.model_dump())
         except ProblemError as exc:
             batch.reject(index, exc)
+    await _check_regions(session, batch, refs)
     await serialize(session, "advisors.reporting_line")
     pairs = await session.execute(select(col(Advisor.id), col(Advisor.manager_id)))
     line: dict[UUID, UUID | None] = dict(pairs.all())
@@ -182,6 +210,23 @@ async def bulk_upsert(
         ]
         await emit_many(session, tables.outbox, events)
     return batch.result(results)
+
+
+async def _check_regions(
+    session: AsyncSession, batch: Batch[AdvisorCreate], refs: References
+) -> None:
+    """Items naming an unknown or deleted region are refused; each region is checked once (an
+    owner that can't be asked fails the whole request: nothing is written)."""
+    refused: dict[UUID, FieldError] = {}
+    named = {item.region_id for _, item in batch.valid if item.region_id is not None}
+    for region_id in sorted(named):
+        try:
+            await refs.check_region(session, region_id, "#/region_id")
+        except Unprocessable as exc:
+            refused[region_id] = exc.errors[0]
+    for index, item in list(batch.valid):
+        if item.region_id in refused:
+            batch.reject(index, refused[item.region_id])
 
 
 def _in_order(rows: list[Advisor], written: list[tuple[Any, UUID]]) -> list[Advisor]:

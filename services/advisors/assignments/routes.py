@@ -17,7 +17,7 @@ from services.advisors.assignments.schemas import (
     AssignmentUpdate,
     Reassignment,
 )
-from services.advisors.deps import IfMatch, Reader, Writer, make_router
+from services.advisors.deps import OWNER_DOWN, IfMatch, Reader, Refs, Writer, make_router
 from services.advisors.models import AccountKind
 
 router = make_router("/v1/assignments", "assignments")
@@ -57,13 +57,18 @@ async def list_assignments(
     response_model=AssignmentPublic,
     status_code=status.HTTP_201_CREATED,
     summary="Assign an account to an advisor",
+    description=(
+        "The account must be a dealer or an outlet (as `account_kind` says) that the dealers "
+        "service knows: an unknown or deleted one is a 422 on `#/account_id`. Its location is "
+        "the outlet's own: coordinates are not taken here."
+    ),
     operation_id="assignments_create",
-    responses=problem_responses(409),
+    responses=problem_responses(409) | OWNER_DOWN,
 )
 async def create_assignment(
-    body: AssignmentCreate, session: SessionDep, caller: Writer, response: Response
+    body: AssignmentCreate, session: SessionDep, caller: Writer, refs: Refs, response: Response
 ) -> AssignmentPublic:
-    assignment = await service.create(session, body, caller=caller)
+    assignment = await service.create(session, body, caller=caller, refs=refs)
     set_etag(response, assignment.version)
     response.headers["Location"] = f"/v1/assignments/{assignment.id}"
     return AssignmentPublic.model_validate(assignment)
@@ -87,7 +92,7 @@ async def get_assignment(
 @router.patch(
     "/{assignment_id}",
     response_model=AssignmentPublic,
-    summary="End an assignment or record the account's location",
+    summary="End an assignment, or change when it ends",
     operation_id="assignments_update",
     responses=problem_responses(404, 409, 412, 428),
 )

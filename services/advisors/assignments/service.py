@@ -20,6 +20,7 @@ from services.advisors.assignments.schemas import (
 )
 from services.advisors.events import emit_record
 from services.advisors.models import AccountKind, Advisor, Assignment
+from services.advisors.references import References
 from services.advisors.transitions import check_version
 
 
@@ -73,9 +74,12 @@ async def _check_one_main(
         )
 
 
-async def create(session: AsyncSession, data: AssignmentCreate, *, caller: Principal) -> Assignment:
+async def create(
+    session: AsyncSession, data: AssignmentCreate, *, caller: Principal, refs: References
+) -> Assignment:
     _check_dates(data.from_date, data.to_date)
     await must_exist(session, Advisor, data.advisor_id, "#/advisor_id")
+    await refs.check_account(session, data.account_kind, data.account_id, "#/account_id")
     if data.is_main:
         await _check_one_main(session, data.account_id, data.from_date, data.to_date, skip=None)
     assignment = Assignment(**data.model_dump())
@@ -140,8 +144,6 @@ async def reassign(
         is_main=old.is_main,
         from_date=on,
         to_date=old_end,
-        account_latitude=old.account_latitude,
-        account_longitude=old.account_longitude,
     )
     if new.is_main:
         await _check_one_main(session, old.account_id, on, old_end, skip=None)

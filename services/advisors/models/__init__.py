@@ -10,6 +10,12 @@ from services.advisors.models.coaching import (
     CoachingRole,
     CoachingSession,
 )
+from services.advisors.models.copies import (
+    DEALER_COPIES,
+    INBOUND_REFERENCES,
+    OUTLET_COPIES,
+    REGION_COPIES,
+)
 from services.advisors.models.deviation import CorrectiveAction, Deviation, DeviationStatus
 from services.advisors.models.kpi import (
     AdvisorSales,
@@ -30,6 +36,10 @@ from services.advisors.models.work_log import CUSTOMER_FACING, ActivityType, Wor
 
 __all__ = [
     "CUSTOMER_FACING",
+    "DEALER_COPIES",
+    "INBOUND_REFERENCES",
+    "OUTLET_COPIES",
+    "REGION_COPIES",
     "AccountKind",
     "ActionPlan",
     "ActionStatus",

@@ -31,11 +31,8 @@ class Assignment(Base, VersionedRecord, table=True):
 
     advisor_id: UUID = Field(foreign_key="advisors.id", index=True, nullable=False)
     account_kind: AccountKind = Field(sa_type=String(10), nullable=False)
-    # dealers and outlets live in the dealers service: an id only
+    # dealers and outlets live in the dealers service: an id, checked against advisors' copy
     account_id: UUID = Field(index=True, nullable=False)
     is_main: bool = Field(default=True, nullable=False)
     from_date: date = Field(nullable=False)
     to_date: date | None = Field(default=None)
-    # the account's known location, for check-in distance
-    account_latitude: float | None = Field(default=None)
-    account_longitude: float | None = Field(default=None)

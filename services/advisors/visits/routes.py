@@ -9,7 +9,7 @@ from chassis.errors import problem_responses
 from chassis.etag import check_if_match, set_etag
 from chassis.pagination import Cursor, Limit
 from chassis.types import Date
-from services.advisors.deps import IfMatch, Reader, Writer, make_router
+from services.advisors.deps import OWNER_DOWN, IfMatch, Reader, Refs, Writer, make_router
 from services.advisors.models import AccountKind, VisitStatus
 from services.advisors.visits import service
 from services.advisors.visits.schemas import (
@@ -61,12 +61,17 @@ async def list_visits(
     response_model=VisitPublic,
     status_code=status.HTTP_201_CREATED,
     summary="Plan a visit (or record an unplanned one, with its reason)",
+    description=(
+        "The account must be a dealer or an outlet (as `account_kind` says) that the dealers "
+        "service knows: an unknown or deleted one is a 422 on `#/account_id`."
+    ),
     operation_id="visits_create",
+    responses=OWNER_DOWN,
 )
 async def create_visit(
-    body: VisitCreate, session: SessionDep, caller: Writer, response: Response
+    body: VisitCreate, session: SessionDep, caller: Writer, refs: Refs, response: Response
 ) -> VisitPublic:
-    visit = await service.create(session, body, caller=caller)
+    visit = await service.create(session, body, caller=caller, refs=refs)
     set_etag(response, visit.version)
     response.headers["Location"] = f"/v1/visits/{visit.id}"
     return VisitPublic.model_validate(visit)
@@ -130,8 +135,9 @@ async def delete_visit(
     response_model=VisitPublic,
     summary="Move a visit: check in on site, bring the report back, or record it missed",
     description=(
-        "planned → checked_in (located; flagged when over 500 m from the account) → reported, "
-        "or planned → missed (with the reason). `If-Match` is optional."
+        "planned → checked_in (located; flagged when over 500 m from the outlet's coordinates "
+        "in the dealers service) → reported, or planned → missed (with the reason). "
+        "`If-Match` is optional."
     ),
     operation_id="visits_transitions_create",
     responses=problem_responses(404, 409, 412),

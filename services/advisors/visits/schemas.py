@@ -41,7 +41,8 @@ class VisitUpdate(RequestModel):
 
 
 class VisitCheckIn(RequestModel):
-    """On site: located, flagged when over 500 m from the account's known location."""
+    """On site: located, flagged when over 500 m from the account's location (an outlet's
+    coordinates as the dealers service keeps them; a dealer has none)."""
 
     to: Literal["checked_in"]
     latitude: Latitude
@@ -104,7 +105,9 @@ class VisitPublic(ResponseModel):
     checked_in_at: datetime | None
     latitude: float | None
     longitude: float | None
-    distance_m: float | None = Field(description="From the account's known location, in metres")
+    distance_m: float | None = Field(
+        description="From the account's location at check-in, in metres (none when unknown)"
+    )
     far_from_account: bool = Field(description="Checked in more than 500 m from the account")
     reported_at: datetime | None
     findings: str | None

@@ -13,7 +13,9 @@ from chassis.errors import Conflict, field_error
 from chassis.identity import Principal
 from chassis.queries import apply_changes, get_or_404, must_exist, no_nulls, page
 from services.advisors.events import emit_record
-from services.advisors.models import ActionPlan, Advisor, Assignment, Visit, VisitStatus
+from services.advisors.feeds import DEALER_COPY, OUTLET_COPY
+from services.advisors.models import AccountKind, ActionPlan, Advisor, Visit, VisitStatus
+from services.advisors.references import References
 from services.advisors.transitions import check_move, check_version, when
 from services.advisors.visits.schemas import (
     VisitBackToPlanned,
@@ -64,7 +66,9 @@ async def list_page(
     return await page(session, Visit, filters, limit=limit, cursor=cursor, stmt=stmt)
 
 
-async def create(session: AsyncSession, data: VisitCreate, *, caller: Principal) -> Visit:
+async def create(
+    session: AsyncSession, data: VisitCreate, *, caller: Principal, refs: References
+) -> Visit:
     if data.unplanned and not data.unplanned_reason:
         raise field_error("#/unplanned_reason", "an unplanned visit needs a reason")
     if data.unplanned_reason and not data.unplanned:
@@ -74,6 +78,7 @@ async def create(session: AsyncSession, data: VisitCreate, *, caller: Principal)
         plan = await must_exist(session, ActionPlan, data.action_plan_id, "#/action_plan_id")
         if plan.advisor_id != data.advisor_id:
             raise field_error("#/action_plan_id", "is another advisor's plan")
+    await refs.check_account(session, data.account_kind, data.account_id, "#/account_id")
     visit = Visit(**data.model_dump())
     session.add(visit)
     await session.flush()
@@ -141,7 +146,7 @@ async def transition(
 
 
 async def _check_in(session: AsyncSession, visit: Visit, data: VisitCheckIn) -> None:
-    known = await _account_location(session, visit.account_id)
+    known = await account_location(session, AccountKind(visit.account_kind), visit.account_id)
     distance = haversine_m(*known, data.latitude, data.longitude) if known else None
     apply_changes(
         visit,
@@ -156,23 +161,16 @@ async def _check_in(session: AsyncSession, visit: Visit, data: VisitCheckIn) -> 
     )
 
 
-async def _account_location(session: AsyncSession, account_id: UUID) -> tuple[float, float] | None:
-    """The account's latest known coordinates, from its assignments."""
-    row = (
-        await session.execute(
-            select(col(Assignment.account_latitude), col(Assignment.account_longitude))
-            .where(
-                col(Assignment.account_id) == account_id,
-                col(Assignment.account_latitude).is_not(None),
-                col(Assignment.account_longitude).is_not(None),
-            )
-            .order_by(col(Assignment.from_date).desc(), col(Assignment.id).desc())
-            .limit(1)
-        )
-    ).first()
-    if row is None or row[0] is None or row[1] is None:
+async def account_location(
+    session: AsyncSession, kind: AccountKind, account_id: UUID
+) -> tuple[float, float] | None:
+    """Where the account is, as advisors' copy of it says (the dealers service's coordinates of
+    the outlet; dealers have none): None when unknown."""
+    copy = OUTLET_COPY if kind == AccountKind.outlet else DEALER_COPY
+    row = await copy.get(session, account_id)
+    if row is None or row.get("latitude") is None or row.get("longitude") is None:
         return None
-    return (row[0], row[1])
+    return (float(row["latitude"]), float(row["longitude"]))
 
 
 async def delete(session: AsyncSession, visit: Visit, *, caller: Principal) -> None:
