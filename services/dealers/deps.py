@@ -1,4 +1,5 @@
-"""Dependencies every router of the service shares: callers by scope, If-Match, the router, the\nregion check."""
+"""Dependencies every router of the service shares: callers by scope, If-Match, the router, the
+region check."""
 
 from typing import Annotated, Any
 
@@ -67,6 +68,7 @@ def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
             "was written"
         }
     return responses
+
 
 __all__ = [
     "BULK_REGION_CHECK",

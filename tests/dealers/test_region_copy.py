@@ -57,7 +57,9 @@ async def test_the_copy_follows_the_regions_feed_and_a_replay_ends_the_same(
         headers={"If-Match": '"v1"'},
     )
     assert r.status_code == 200, r.text
-    r = await regions.post(f"/v1/regions/{ids['510700']}/transitions", json={"to": "focused", "reason": "试点"})
+    r = await regions.post(
+        f"/v1/regions/{ids['510700']}/transitions", json={"to": "focused", "reason": "试点"}
+    )
     assert r.status_code == 200, r.text
     r = await regions.delete(f"/v1/regions/{ids['510703']}", headers={"If-Match": '"v1"'})
     assert r.status_code == 204, r.text

@@ -18,8 +18,6 @@ from chassis.outbox import emit, emit_many
 from chassis.queries import apply_changes, get_or_404, no_nulls, page
 from services.dealers.dealers.schemas import DealerCreate, DealerPublic, DealerUpdate
 from services.dealers.fields import quantize
-from services.dealers.references.advisors import in_words, remote_references
-from services.dealers.references.regions import region_problems
 from services.dealers.models import (
     ConflictParty,
     Dealer,
@@ -29,6 +27,8 @@ from services.dealers.models import (
     SupportActivity,
     tables,
 )
+from services.dealers.references.advisors import in_words, remote_references
+from services.dealers.references.regions import region_problems
 from services.dealers.unique import check_unique, reject_taken
 
 DEALERS: Table = Dealer.__table__  # type: ignore[attr-defined]
@@ -188,7 +188,7 @@ async def _written_events(
         return []
     columns = [*DEALERS.c, Dealer.advisor_id.label("advisor_id")]
     stmt = select(*columns).where(matching(session, DEALERS.c.id, [id_ for _, id_ in written]))
-    stored = {row["id"]: row for row in (await session.execute(stmt)).mappings()}
+    stored = {row["id"]: dict(row) for row in (await session.execute(stmt)).mappings()}
     documents = event_documents(DealerPublic, [stored[id_] for _, id_ in written])
     return [
         (f"dealer.{status}", doc | {"actor": caller.subject}, [id_])

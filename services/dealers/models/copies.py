@@ -55,7 +55,11 @@ assignment_copies: Table = copy_table(
     Column("is_main", Boolean),
     Column("from_date", CopiedDate()),
     Column("to_date", CopiedDate()),
-    Index("ix_assignment_copies_account_id_from_date", "account_id", "from_date"),
+)
+Index(
+    "ix_assignment_copies_account_id_from_date",
+    assignment_copies.c.account_id,
+    assignment_copies.c.from_date,
 )
 
 inbound_references: Table = inbound_table(metadata)

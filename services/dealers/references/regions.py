@@ -35,7 +35,8 @@ async def region_problems(
     each id the copy doesn't hold alive. An unreachable owner is the request's 503."""
     wanted = list(set(ids))
     alive = {
-        id_ for id_, deleted in await lookup(session, region_copies, "id", wanted, ("deleted",))
+        id_
+        for id_, deleted in await lookup(session, region_copies, "id", wanted, ("deleted",))
         if not deleted
     }
     problems: dict[UUID, Unprocessable] = {}
