@@ -14,6 +14,8 @@ from services.dealers.outlets.routes import router as outlets_router
 from services.dealers.payments.routes import payments as payments_router
 from services.dealers.payments.routes import receivables as receivables_router
 from services.dealers.products.routes import router as products_router
+from services.dealers.references.feeds import CONSUMERS
+from services.dealers.references.regions import region_reference
 from services.dealers.replenishment.routes import policies as replenishment_policies
 from services.dealers.replenishment.routes import proposals as replenishment_proposals
 from services.dealers.scorecards.routes import evaluations, templates
@@ -52,8 +54,12 @@ SPEC = ServiceSpec(
     tables=tables,
     migrations=MIGRATIONS,
     catalogue=CATALOGUE,
+    consumers=CONSUMERS,
 )
 
 
 def create_app(settings: DealersSettings | None = None) -> FastAPI:
-    return build_app(SPEC, settings or DealersSettings())
+    settings = settings or DealersSettings()
+    app = build_app(SPEC, settings)
+    app.state.regions = region_reference(settings)  # the region check the routes use (deps)
+    return app

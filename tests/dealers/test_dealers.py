@@ -22,6 +22,7 @@ from tests.dealers.helpers import (
     url,
     uscc,
 )
+from tests.dealers.upstream import assign
 from tests.harness import feed
 
 
@@ -54,14 +55,15 @@ async def test_create_applies_defaults_and_answers_with_etag_and_location(
 async def test_all_fields_are_kept(dealers: httpx.AsyncClient) -> None:
     extra = {
         "tier": "core",
-        "advisor_id": ADVISOR,
         "contact_name": "王经理",
         "contact_mobile": "13800138000",
         "code": "CD-" + "X" * 37,  # the longest code: 40 characters
     }
     dealer = await create(dealers, 1, **extra)
+    await assign(dealers, dealer["id"], ADVISOR)  # the advisor comes from advisors' assignments
     got = (await dealers.get(url(dealer))).json()
     assert {k: got[k] for k in extra} == extra
+    assert got["advisor_id"] == ADVISOR
 
 
 @pytest.mark.parametrize(
@@ -98,10 +100,8 @@ async def test_update_changes_only_what_is_sent(dealers: httpx.AsyncClient) -> N
 
 
 async def test_update_may_clear_optional_fields(dealers: httpx.AsyncClient) -> None:
-    dealer = await create(
-        dealers, 1, advisor_id=ADVISOR, contact_name="王经理", contact_mobile="13800138000"
-    )
-    cleared = {"advisor_id": None, "contact_name": None, "contact_mobile": None}
+    dealer = await create(dealers, 1, contact_name="王经理", contact_mobile="13800138000")
+    cleared = {"contact_name": None, "contact_mobile": None}
     r = await dealers.patch(url(dealer), json=cleared, headers={"If-Match": '"v1"'})
     assert r.status_code == 200, r.text
     got = (await dealers.get(url(dealer))).json()
@@ -186,7 +186,8 @@ async def test_list_filters(
 ) -> None:
     await create(dealers, 1, tier="core")
     await create(dealers, 2, region_id=MIANYANG)
-    await create(dealers, 3, region_id=MIANYANG, tier="core", advisor_id=ADVISOR)
+    third = await create(dealers, 3, region_id=MIANYANG, tier="core")
+    await assign(dealers, third["id"], ADVISOR)
     assert [d["code"] for d in await listed(dealers, **params)] == expected
 
 

@@ -7,7 +7,6 @@ import httpx
 import pytest
 
 from tests.dealers.helpers import (
-    ADVISOR,
     MIANYANG,
     assert_problem,
     body,
@@ -126,7 +125,6 @@ async def test_partner_contact_update_still_needs_the_etag(
         {"tier": "core"},
         {"credit_limit": "99999999.00"},
         {"region_id": MIANYANG},
-        {"advisor_id": ADVISOR},
         {"contact_name": "李店长", "credit_limit": "1.00"},  # contact details do not carry it
     ],
 )

@@ -19,6 +19,7 @@ from gateway.models import metadata as gateway_metadata
 from gateway.people import mint_person_token
 from gateway.settings import GatewaySettings
 from scripts.stack import free_port
+from tests.dealers.upstream import RegionsOwner, use_owner
 from tests.harness import SERVICES, Databases
 
 
@@ -28,6 +29,8 @@ async def served(backend: str, apps: Any) -> AsyncIterator[dict[str, str]]:
     urls = {}
     for name in SERVICES:
         app = await apps(name, backend, "gw")
+        if name == "dealers":  # no regions service is asked: the test regions are known
+            use_owner(app, RegionsOwner())
         port = free_port()
         config = uvicorn.Config(
             app, host="127.0.0.1", port=port, log_level="warning", lifespan="off", access_log=False

@@ -15,7 +15,15 @@ from services.dealers.conflicts.schemas import (
     ConflictPublic,
     ConflictUpdate,
 )
-from services.dealers.deps import IfMatch, Reader, Writer, make_router
+from services.dealers.deps import (
+    REGION_CHECK,
+    IfMatch,
+    Reader,
+    Regions,
+    Writer,
+    make_router,
+    problems,
+)
 from services.dealers.models import ConflictStatus, ConflictType
 
 router = make_router("/v1/conflicts", "conflicts")
@@ -56,12 +64,14 @@ async def list_conflicts(
     response_model=ConflictPublic,
     status_code=status.HTTP_201_CREATED,
     summary="Record a channel conflict",
+    description=REGION_CHECK,
     operation_id="conflicts_create",
+    responses=problems(503),
 )
 async def create_conflict(
-    body: ConflictCreate, session: SessionDep, caller: Writer, response: Response
+    body: ConflictCreate, session: SessionDep, caller: Writer, response: Response, regions: Regions
 ) -> ConflictPublic:
-    conflict, parties = await service.create(session, body, caller=caller)
+    conflict, parties = await service.create(session, body, caller=caller, regions=regions)
     set_etag(response, conflict.version)
     response.headers["Location"] = f"/v1/conflicts/{conflict.id}"
     return service.public(conflict, parties)

@@ -9,6 +9,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from chassis.copies import Reference
 from chassis.errors import Conflict, Forbidden, NotFound, field_error
 from chassis.identity import Principal
 from chassis.outbox import emit
@@ -110,10 +111,11 @@ async def _resolve_party(session: AsyncSession, index: int, party: PartyIn) -> d
 
 
 async def create(
-    session: AsyncSession, data: ConflictCreate, *, caller: Principal
+    session: AsyncSession, data: ConflictCreate, *, caller: Principal, regions: Reference
 ) -> tuple[ChannelConflict, list[ConflictParty]]:
     authorize_write(caller)
     resolved = [await _resolve_party(session, i, p) for i, p in enumerate(data.parties)]
+    await regions.check(session, data.region_id, "#/region_id")
     conflict = ChannelConflict(
         **data.model_dump(exclude={"parties"}), status="open", reported_by=caller.subject
     )

@@ -19,10 +19,25 @@ from services.dealers.dealers.schemas import (
     StageTransitionPage,
     StageTransitionPublic,
 )
-from services.dealers.deps import IfMatch, Reader, Writer, make_router
+from services.dealers.deps import (
+    BULK_REGION_CHECK,
+    RECORD_READERS,
+    REGION_CHECK,
+    IfMatch,
+    Reader,
+    RecordReader,
+    Regions,
+    Writer,
+    make_router,
+    problems,
+)
 from services.dealers.models import DealerTier, LifecycleStage
 
 router = make_router("/v1/dealers", "dealers")
+CHECKS = (
+    f"{REGION_CHECK} `advisor_id` is read-only (422 if sent): the advisors service's "
+    "assignments decide it."
+)
 
 
 @router.get("", response_model=DealerPage, summary="List dealers", operation_id="dealers_list")
@@ -56,13 +71,14 @@ async def list_dealers(
     response_model=DealerPublic,
     status_code=status.HTTP_201_CREATED,
     summary="Create a dealer",
+    description=CHECKS,
     operation_id="dealers_create",
-    responses=problem_responses(409),
+    responses=problems(409, 503),
 )
 async def create_dealer(
-    body: DealerCreate, session: SessionDep, caller: Writer, response: Response
+    body: DealerCreate, session: SessionDep, caller: Writer, response: Response, regions: Regions
 ) -> DealerPublic:
-    dealer = await service.create(session, body, caller=caller)
+    dealer = await service.create(session, body, caller=caller, regions=regions)
     set_etag(response, dealer.version)
     response.headers["Location"] = f"/v1/dealers/{dealer.id}"
     return DealerPublic.model_validate(dealer)
@@ -72,24 +88,27 @@ async def create_dealer(
     "/bulk",
     response_model=BulkResult,
     summary="Upsert up to 1,000 dealers by code, with a result per item",
+    description=f"{BULK_REGION_CHECK} An item sending `advisor_id` is invalid too: the advisors "
+    "service's assignments decide it.",
     operation_id="dealers_bulk",
-    responses=problem_responses(409),
+    responses=problems(409, 503),
 )
 async def bulk_dealers(
-    body: BulkRequest[DealerCreate], session: SessionDep, caller: Writer
+    body: BulkRequest[DealerCreate], session: SessionDep, caller: Writer, regions: Regions
 ) -> Response:
-    return await service.bulk_upsert(session, body.items, caller=caller)
+    return await service.bulk_upsert(session, body.items, caller=caller, regions=regions)
 
 
 @router.get(
     "/{dealer_id}",
     response_model=DealerPublic,
     summary="Get a dealer",
+    description=RECORD_READERS,
     operation_id="dealers_get",
     responses=problem_responses(404),
 )
 async def get_dealer(
-    dealer_id: UUID, session: SessionDep, caller: Reader, response: Response
+    dealer_id: UUID, session: SessionDep, caller: RecordReader, response: Response
 ) -> DealerPublic:
     dealer = await service.get(session, dealer_id, caller=caller)
     set_etag(response, dealer.version)
@@ -100,8 +119,9 @@ async def get_dealer(
     "/{dealer_id}",
     response_model=DealerPublic,
     summary="Update a dealer (partners: contact details only)",
+    description=CHECKS,
     operation_id="dealers_update",
-    responses=problem_responses(404, 409, 412, 428),
+    responses=problems(404, 409, 412, 428, 503),
 )
 async def update_dealer(
     dealer_id: UUID,
@@ -109,12 +129,13 @@ async def update_dealer(
     session: SessionDep,
     caller: Writer,
     response: Response,
+    regions: Regions,
     if_match: IfMatch = None,
 ) -> DealerPublic:
     dealer = await service.get(session, dealer_id, caller=caller)
     service.authorize_update(body, caller=caller)
     check_if_match(if_match, dealer.version)
-    dealer = await service.update(session, dealer, body, caller=caller)
+    dealer = await service.update(session, dealer, body, caller=caller, regions=regions)
     set_etag(response, dealer.version)
     return DealerPublic.model_validate(dealer)
 
@@ -123,6 +144,9 @@ async def update_dealer(
     "/{dealer_id}",
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Delete a dealer (refused while outlets, orders or other records name it)",
+    description="Refused with 409 while records name the dealer: its outlets, orders, support "
+    "activities, scorecard evaluations and channel conflicts here, and the assignments and "
+    "visits of the advisors service (counted from its events); `references` counts each kind.",
     operation_id="dealers_delete",
     responses=problem_responses(404, 409, 412, 428),
 )

@@ -2,10 +2,11 @@
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
 from chassis.pagination import Page
 from chassis.types import (
@@ -24,6 +25,29 @@ from services.dealers.models import DealerTier, LifecycleStage
 
 Tier = Annotated[DealerTier, Lax]
 Stage = Annotated[LifecycleStage, Lax]
+ADVISOR_SOURCE = (
+    "the advisor serving a dealer is its main assignment in the advisors service "
+    "(POST /v1/assignments there); this service shows a read-only copy"
+)
+
+
+def _read_only(value: Any) -> None:
+    raise PydanticCustomError("read_only", "is read-only: {source}", {"source": ADVISOR_SOURCE})
+
+
+# Sent at all (even null) it is refused, naming the field and where the advisor is decided.
+ReadOnlyAdvisor = Annotated[
+    None,
+    BeforeValidator(_read_only),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "format": "uuid",
+            "readOnly": True,
+            "description": f"Not accepted: {ADVISOR_SOURCE}.",
+        }
+    ),
+]
 
 
 class Contact(RequestModel):
@@ -48,7 +72,7 @@ class DealerCreate(RequestModel):
     region_id: Id
     tier: Tier = DealerTier.ordinary
     credit_limit: Money = Decimal("0")
-    advisor_id: Id | None = None
+    advisor_id: ReadOnlyAdvisor = None
     contact_name: ContactName | None = None
     contact_mobile: Mobile | None = None
     warehouse_m2: Count | None = Field(default=None, description="Warehouse floor area, m²")
@@ -64,7 +88,7 @@ class DealerUpdate(RequestModel):
     region_id: Id | None = None
     tier: Tier | None = None
     credit_limit: Money | None = None
-    advisor_id: Id | None = None
+    advisor_id: ReadOnlyAdvisor = None
     contact_name: ContactName | None = None
     contact_mobile: Mobile | None = None
     warehouse_m2: Count | None = None
@@ -82,7 +106,10 @@ class DealerPublic(ResponseModel):
     region_id: UUID
     tier: DealerTier
     credit_limit: MoneyOut
-    advisor_id: UUID | None
+    advisor_id: UUID | None = Field(
+        description="The advisor of the dealer's main assignment in force today (UTC), copied "
+        "from the advisors service's assignments; set there, never here"
+    )
     contact_name: str | None
     contact_mobile: str | None
     warehouse_m2: int | None

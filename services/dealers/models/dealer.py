@@ -1,18 +1,33 @@
 """Dealers: distributors keyed by their ERP code and registered by unified social credit code,
-with their capabilities, contacts and relationship lifecycle."""
+with their capabilities, contacts and relationship lifecycle; the advisor serving each comes
+from advisors' assignments."""
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar
 from uuid import UUID
 
-from sqlalchemy import JSON, Column, Date, ForeignKey, Numeric, String, Text, Uuid
+from sqlalchemy import (
+    JSON,
+    Column,
+    Date,
+    ForeignKey,
+    Numeric,
+    String,
+    Text,
+    Uuid,
+    bindparam,
+    or_,
+    select,
+)
+from sqlalchemy.orm import column_property
 from sqlmodel import Field
 
 from chassis.db import UTCDateTime, new_id, utcnow
 from chassis.records import VersionedRecord
 from services.dealers.models.base import Base
+from services.dealers.models.copies import assignment_copies
 
 
 class DealerTier(StrEnum):
@@ -36,15 +51,15 @@ class LifecycleStage(StrEnum):
 
 class Dealer(Base, VersionedRecord, table=True):
     __tablename__ = "dealers"
+    advisor_id: ClassVar[Any]  # read-only, from advisors' assignments (below)
 
     code: str = Field(sa_type=String(40), unique=True, nullable=False)
     name: str = Field(sa_type=String(200), nullable=False)
     uscc: str = Field(sa_type=String(18), unique=True, nullable=False)
-    # regions and advisors live in other services: ids only, no foreign keys across databases
+    # regions live in another service: an id checked against the local copy, no foreign key
     region_id: UUID = Field(nullable=False, index=True)
     tier: DealerTier = Field(default=DealerTier.ordinary, sa_type=String(20), nullable=False)
     credit_limit: Decimal = Field(default=Decimal("0"), sa_type=Numeric(14, 2), nullable=False)
-    advisor_id: UUID | None = Field(default=None, index=True)
     contact_name: str | None = Field(default=None, sa_type=String(100))
     contact_mobile: str | None = Field(default=None, sa_type=String(11))
     warehouse_m2: int | None = Field(default=None)
@@ -58,6 +73,32 @@ class Dealer(Base, VersionedRecord, table=True):
         default=LifecycleStage.identified,
         sa_column=Column(String(20), nullable=False, index=True, server_default="identified"),
     )
+
+
+def _main_advisor_today() -> Any:
+    """The advisor of the dealer's main assignment in force today (UTC), from the copy of
+    advisors' assignments: read with the dealer, never written by it."""
+    a = assignment_copies.c
+    today = bindparam("today", callable_=lambda: datetime.now(UTC).date(), type_=Date)
+    return (
+        select(a.advisor_id)
+        .where(
+            a.account_id == Dealer.__table__.c.id,  # type: ignore[attr-defined]
+            a.account_kind == "dealer",
+            a.is_main,
+            ~a.deleted,
+            a.from_date <= today,
+            or_(a.to_date.is_(None), a.to_date >= today),
+        )
+        .order_by(a.from_date.desc())
+        .limit(1)
+        .correlate_except(assignment_copies)
+        .scalar_subquery()
+    )
+
+
+# Loaded with every dealer and usable as a filter; a dealer's own flush never expires it.
+Dealer.advisor_id = column_property(_main_advisor_today(), expire_on_flush=False)
 
 
 class StageTransition(Base, table=True):

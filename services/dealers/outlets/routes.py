@@ -9,7 +9,18 @@ from chassis.db import SessionDep
 from chassis.errors import problem_responses
 from chassis.etag import check_if_match, set_etag
 from chassis.pagination import Cursor, Limit
-from services.dealers.deps import IfMatch, Reader, Writer, make_router
+from services.dealers.deps import (
+    BULK_REGION_CHECK,
+    RECORD_READERS,
+    REGION_CHECK,
+    IfMatch,
+    Reader,
+    RecordReader,
+    Regions,
+    Writer,
+    make_router,
+    problems,
+)
 from services.dealers.models import OutletGrade, OutletStatus, OutletType
 from services.dealers.outlets import service
 from services.dealers.outlets.schemas import (
@@ -58,13 +69,14 @@ async def list_outlets(
     response_model=OutletPublic,
     status_code=status.HTTP_201_CREATED,
     summary="Create an outlet",
+    description=REGION_CHECK,
     operation_id="outlets_create",
-    responses=problem_responses(409),
+    responses=problems(409, 503),
 )
 async def create_outlet(
-    body: OutletCreate, session: SessionDep, caller: Writer, response: Response
+    body: OutletCreate, session: SessionDep, caller: Writer, response: Response, regions: Regions
 ) -> OutletPublic:
-    outlet = await service.create(session, body, caller=caller)
+    outlet = await service.create(session, body, caller=caller, regions=regions)
     set_etag(response, outlet.version)
     response.headers["Location"] = f"/v1/outlets/{outlet.id}"
     return OutletPublic.model_validate(outlet)
@@ -74,24 +86,26 @@ async def create_outlet(
     "/bulk",
     response_model=BulkResult,
     summary="Upsert up to 1,000 outlets by code, with a result per item",
+    description=BULK_REGION_CHECK,
     operation_id="outlets_bulk",
-    responses=problem_responses(409),
+    responses=problems(409, 503),
 )
 async def bulk_outlets(
-    body: BulkRequest[OutletCreate], session: SessionDep, caller: Writer
+    body: BulkRequest[OutletCreate], session: SessionDep, caller: Writer, regions: Regions
 ) -> Response:
-    return await service.bulk_upsert(session, body.items, caller=caller)
+    return await service.bulk_upsert(session, body.items, caller=caller, regions=regions)
 
 
 @router.get(
     "/{outlet_id}",
     response_model=OutletPublic,
     summary="Get an outlet",
+    description=RECORD_READERS,
     operation_id="outlets_get",
     responses=problem_responses(404),
 )
 async def get_outlet(
-    outlet_id: UUID, session: SessionDep, caller: Reader, response: Response
+    outlet_id: UUID, session: SessionDep, caller: RecordReader, response: Response
 ) -> OutletPublic:
     outlet = await service.get(session, outlet_id, caller=caller)
     set_etag(response, outlet.version)
@@ -102,8 +116,9 @@ async def get_outlet(
     "/{outlet_id}",
     response_model=OutletPublic,
     summary="Update an outlet",
+    description=REGION_CHECK,
     operation_id="outlets_update",
-    responses=problem_responses(404, 409, 412, 428),
+    responses=problems(404, 409, 412, 428, 503),
 )
 async def update_outlet(
     outlet_id: UUID,
@@ -111,11 +126,12 @@ async def update_outlet(
     session: SessionDep,
     caller: Writer,
     response: Response,
+    regions: Regions,
     if_match: IfMatch = None,
 ) -> OutletPublic:
     outlet = await service.get(session, outlet_id, caller=caller)
     check_if_match(if_match, outlet.version)
-    outlet = await service.update(session, outlet, body, caller=caller)
+    outlet = await service.update(session, outlet, body, caller=caller, regions=regions)
     set_etag(response, outlet.version)
     return OutletPublic.model_validate(outlet)
 
@@ -123,9 +139,11 @@ async def update_outlet(
 @router.delete(
     "/{outlet_id}",
     status_code=status.HTTP_204_NO_CONTENT,
-    summary="Delete an outlet",
+    summary="Delete an outlet (refused while the advisors service's records name it)",
+    description="Refused with 409 while assignments or visits of the advisors service name the "
+    "outlet (counted from its events); `references` counts each kind.",
     operation_id="outlets_delete",
-    responses=problem_responses(404, 412, 428),
+    responses=problem_responses(404, 409, 412, 428),
 )
 async def delete_outlet(
     outlet_id: UUID, session: SessionDep, caller: Writer, if_match: IfMatch = None

@@ -12,8 +12,9 @@ from sqlmodel import col
 from starlette.responses import Response
 
 from chassis.bulk import Batch, lookup, upsert_by_key, written_events
+from chassis.copies import Reference
 from chassis.db import new_id
-from chassis.errors import FieldError, field_error
+from chassis.errors import Conflict, FieldError, field_error
 from chassis.identity import Principal
 from chassis.outbox import emit, emit_many
 from chassis.queries import apply_changes, no_nulls, page
@@ -26,6 +27,8 @@ from services.dealers.outlets.schemas import (
     OutletUpdate,
 )
 from services.dealers.partners import get_owned, known_dealers
+from services.dealers.references.advisors import in_words, remote_references
+from services.dealers.references.regions import region_problems
 from services.dealers.transitions import already, not_before
 from services.dealers.unique import check_unique
 
@@ -79,10 +82,13 @@ def _degrees(value: float) -> Decimal:
     return Decimal(repr(value)).quantize(MICRO_DEGREE)
 
 
-async def create(session: AsyncSession, data: OutletCreate, *, caller: Principal) -> Outlet:
+async def create(
+    session: AsyncSession, data: OutletCreate, *, caller: Principal, regions: Reference
+) -> Outlet:
     await _check_dealer(session, data.dealer_id, caller)
     changes = _closing(data.model_dump(), None)
     await check_unique(session, Outlet, changes, None, ("code",), "outlet")
+    await regions.check(session, data.region_id, "#/region_id")
     outlet = Outlet(**changes)
     session.add(outlet)
     await session.flush()
@@ -91,10 +97,17 @@ async def create(session: AsyncSession, data: OutletCreate, *, caller: Principal
 
 
 async def update(
-    session: AsyncSession, outlet: Outlet, data: OutletUpdate, *, caller: Principal
+    session: AsyncSession,
+    outlet: Outlet,
+    data: OutletUpdate,
+    *,
+    caller: Principal,
+    regions: Reference,
 ) -> Outlet:
     changes = data.model_dump(exclude_unset=True)
     no_nulls(changes, _REQUIRED)
+    if changes.get("region_id", outlet.region_id) != outlet.region_id:
+        await regions.check(session, changes["region_id"], "#/region_id")
     apply_changes(outlet, _closing(changes, outlet))
     await session.flush()
     await _emit(session, "outlet.updated", outlet, caller)
@@ -102,6 +115,16 @@ async def update(
 
 
 async def delete(session: AsyncSession, outlet: Outlet, *, caller: Principal) -> None:
+    """Refused (409) while the advisors service's assignments or visits name the outlet."""
+    remote = await remote_references(session, outlet.id)
+    if remote:
+        counts = [in_words(kind, n) for kind, n in remote.items()]
+        raise Conflict(
+            f"Outlet {outlet.id} is still referenced by {', '.join(counts)}: end or delete them "
+            "there first.",
+            errors=[FieldError("#", f"is referenced by {count}") for count in counts],
+            references=remote,
+        )
     await _emit(session, "outlet.deleted", outlet, caller)
     await session.delete(outlet)
     await session.flush()
@@ -144,7 +167,7 @@ async def history(
 
 
 async def bulk_upsert(
-    session: AsyncSession, raw: list[dict[str, Any]], *, caller: Principal
+    session: AsyncSession, raw: list[dict[str, Any]], *, caller: Principal, regions: Reference
 ) -> Response:
     """Upsert outlets by code; an item naming another supplying dealer records a transition."""
     batch = Batch(raw, OutletCreate)
@@ -155,6 +178,10 @@ async def bulk_upsert(
             batch.reject(
                 index, FieldError("#/dealer_id", f"dealer {item.dealer_id} does not exist")
             )
+    unknown = await region_problems(session, regions, {m.region_id for _, m in batch.valid})
+    for index, item in list(batch.valid):
+        if item.region_id in unknown:
+            batch.reject(index, unknown[item.region_id])
     codes = [m.code for _, m in batch.valid]
     found = await lookup(session, OUTLETS, "code", codes, ("id", "dealer_id"))
     existing = {code: (id_, dealer) for code, id_, dealer in found}

@@ -1,0 +1,1 @@
+"""What the dealers service keeps from other services' feeds, and the checks built on it."""
