@@ -130,8 +130,6 @@ def work_of(advisor: uuid.UUID, rng: random.Random) -> dict[str, list[dict[str, 
             "is_main": True,
             "from_date": date(2026, 1, 1),
             "to_date": None,
-            "account_latitude": 30.6,
-            "account_longitude": 104.0,
         }
         for account in accounts
     ]

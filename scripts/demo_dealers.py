@@ -124,7 +124,6 @@ def _load_dealers(
                 "region_id": _region(regions, region),
                 "tier": tier,
                 "credit_limit": "500000.00" if tier == "core" else "150000.00",
-                "advisor_id": advisors.get(ADVISORS[seq - 1]),
                 "warehouse_m2": 400 * seq,
                 "vehicles": 2 + seq % 5,
                 "sales_staff": 5 + seq,
