@@ -13,6 +13,7 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 from chassis.db import Database
 from chassis.testing import auth_headers
 from services.advisors.references import References
+from tests.dealers.upstream import RegionsOwner, use_owner
 from tests.harness import SERVICES, Databases
 
 FUZZ_SETTINGS = settings(
@@ -31,6 +32,8 @@ def fuzz_app(service: str, backend: str, databases: Databases) -> Any:
     app.state.db = Database(url, null_pool=True)
     if service == "advisors":  # no peer services here: an unseen account or region is unknown
         app.state.references = References.asking(_nobody, _nobody, _nobody)
+    if service == "dealers":  # no regions service to ask: the test regions are known, no other
+        use_owner(app, RegionsOwner())
     return app
 
 
