@@ -10,7 +10,10 @@ from chassis.testing import auth_headers
 from tests.advisors.feed_events import publish, region_event, target_event
 from tests.advisors.helpers import assert_problem, count, create, patch, url
 
-PEER = auth_headers("advisors", ["advisors:events"])
+
+def peer() -> dict[str, str]:
+    """Minted when a test runs: a token made at import would expire before a long run gets here."""
+    return auth_headers("advisors", ["advisors:events"])
 
 
 async def delete(client: httpx.AsyncClient, advisor: dict[str, Any]) -> httpx.Response:
@@ -63,11 +66,13 @@ async def test_other_services_read_an_advisor_with_their_events_scope(
     advisors: httpx.AsyncClient,
 ) -> None:
     advisor = await create(advisors, 1)
-    r = await advisors.get(url(advisor), headers=PEER)
+    r = await advisors.get(url(advisor), headers=peer())
     assert r.status_code == 200 and r.json()["id"] == advisor["id"]
-    assert_problem(await advisors.get(url(str(uuid4())), headers=PEER), 404)
+    assert_problem(await advisors.get(url(str(uuid4())), headers=peer()), 404)
     # the events scope reads an advisor by id, and nothing else
-    assert_problem(await advisors.get("/v1/advisors", headers=PEER), 403)
-    assert_problem(await advisors.get("/v1/assignments", headers=PEER), 403)
-    r = await advisors.patch(url(advisor), json={"name": "x"}, headers=PEER | {"If-Match": '"v1"'})
+    assert_problem(await advisors.get("/v1/advisors", headers=peer()), 403)
+    assert_problem(await advisors.get("/v1/assignments", headers=peer()), 403)
+    r = await advisors.patch(
+        url(advisor), json={"name": "x"}, headers=peer() | {"If-Match": '"v1"'}
+    )
     assert_problem(r, 403)

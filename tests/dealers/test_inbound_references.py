@@ -133,7 +133,9 @@ async def test_a_replay_counts_the_same(dealers: httpx.AsyncClient) -> None:
     assert counted["references"] == again["references"] == {"visits.account_id": 2}
 
 
-EVENTS_ONLY = auth_headers("dealers", ("dealers:events",), kind="service", subject="advisors")
+def events_only() -> dict[str, str]:
+    """Minted when a test runs: a token made at import would expire before a long run gets here."""
+    return auth_headers("dealers", ("dealers:events",), kind="service", subject="advisors")
 
 
 async def test_the_events_scope_reads_a_dealer_and_an_outlet_by_id_only(
@@ -141,11 +143,11 @@ async def test_the_events_scope_reads_a_dealer_and_an_outlet_by_id_only(
 ) -> None:
     dealer = await create(dealers, 1)
     outlet = await make_outlet(dealers, 1, dealer)
-    got = await dealers.get(url(dealer), headers=EVENTS_ONLY)
+    got = await dealers.get(url(dealer), headers=events_only())
     assert got.status_code == 200 and got.json() == dealer
-    got = await dealers.get(ourl(outlet), headers=EVENTS_ONLY)
+    got = await dealers.get(ourl(outlet), headers=events_only())
     assert got.status_code == 200 and got.json() == outlet
-    assert_problem(await dealers.get(url(str(uuid4())), headers=EVENTS_ONLY), 404)
+    assert_problem(await dealers.get(url(str(uuid4())), headers=events_only()), 404)
 
 
 @pytest.mark.parametrize(
@@ -166,7 +168,7 @@ async def test_the_events_scope_reads_nothing_else(
     dealer = await create(dealers, 1)
     outlet = await make_outlet(dealers, 1, dealer)
     target = path.format(dealer=dealer["id"], outlet=outlet["id"])
-    headers = EVENTS_ONLY | IF_MATCH
+    headers = events_only() | IF_MATCH
     body = {"grade": "C"} if method == "PATCH" else None
     r = await dealers.request(method, target, headers=headers, json=body)
     assert_problem(r, 403)
