@@ -48,6 +48,11 @@ REASSIGNED_TO = REASSIGNED | {
 }
 PLAN_MOVE = "(POST /v1/action-plans/{id}/transitions); `data` is the plan after the move."
 VISIT_MOVE = "(POST /v1/visits/{id}/transitions); `data` is the visit after the move."
+ACTION_MOVE = (
+    "(POST /v1/coaching-sessions/{id}/actions/{action_id}/transitions); `data` is the action "
+    "after the move."
+)
+DEVIATION_MOVE = "(POST /v1/deviations/{id}/transitions); `data` is the deviation after the move."
 
 TYPES = [
     EventType(
@@ -221,7 +226,19 @@ TYPES = [
     EventType(
         "coaching_action.updated",
         ActionPublic,
-        "An open coaching action changed, or was marked done or dropped.",
+        "An open coaching action's description or due date changed.",
+    ),
+    EventType(
+        "coaching_action.done",
+        ActionPublic,
+        f"An open coaching action was done {ACTION_MOVE}",
+        extra=REASON,
+    ),
+    EventType(
+        "coaching_action.dropped",
+        ActionPublic,
+        f"An open coaching action was dropped {ACTION_MOVE}",
+        extra=REASON,
     ),
     EventType(
         "deviation.created",
@@ -231,7 +248,19 @@ TYPES = [
     EventType(
         "deviation.updated",
         DeviationPublic,
-        "A deviation's cause, corrective action or status changed.",
+        "The result, cause or corrective action of a deviation that is not closed changed.",
+    ),
+    EventType(
+        "deviation.in_progress",
+        DeviationPublic,
+        f"The correction of an open deviation started {DEVIATION_MOVE}",
+        extra=REASON,
+    ),
+    EventType(
+        "deviation.closed",
+        DeviationPublic,
+        f"A deviation was closed with its corrective action {DEVIATION_MOVE}",
+        extra=REASON,
     ),
 ]
 

@@ -3,13 +3,14 @@
 
 from collections.abc import Collection, Mapping
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from pydantic import RootModel, ValidationError, ValidatorFunctionWrapHandler, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from chassis.errors import Conflict, FieldError, field_error
 from chassis.etag import check_if_match
+from chassis.types import RequestModel
 
 TAG_ERRORS = ("union_tag_invalid", "union_tag_not_found")
 
@@ -50,6 +51,24 @@ def when(at: datetime | None, previous: datetime | None, pointer: str = "#/at") 
             pointer, f"is before the record's previous change ({previous.isoformat()})"
         )
     return at
+
+
+class StatusByTransition(RequestModel):
+    """A PATCH body whose record's `status` moves only by its transitions: a `status` sent
+    here is a 422 on `#/status` naming the path (`TRANSITIONS`)."""
+
+    TRANSITIONS: ClassVar[str]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _status_moves_by_transition(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "status" in data:
+            error = PydanticCustomError(
+                "use_transitions", "changes only through {route}", {"route": cls.TRANSITIONS}
+            )
+            detail = InitErrorDetails(type=error, loc=("status",), input=data["status"])
+            raise ValidationError.from_exception_data(cls.__name__, [detail])
+        return data
 
 
 Variants = TypeVar("Variants")

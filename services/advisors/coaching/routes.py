@@ -13,6 +13,7 @@ from services.advisors.coaching.schemas import (
     ActionCreate,
     ActionPage,
     ActionPublic,
+    ActionTransition,
     ActionUpdate,
     CoachingCreate,
     CoachingPage,
@@ -148,7 +149,11 @@ async def add_action(
 @router.patch(
     "/{coaching_id}/actions/{action_id}",
     response_model=ActionPublic,
-    summary="Update a follow-up action (done, dropped)",
+    summary="Change an open follow-up action's description or due date",
+    description=(
+        "Its status moves by `POST /v1/coaching-sessions/{id}/actions/{action_id}/transitions` "
+        "(`status` here is a 422)."
+    ),
     operation_id="coaching_sessions_actions_update",
     responses=problem_responses(404, 409, 412, 428),
 )
@@ -164,5 +169,30 @@ async def update_action(
     action = await service.get_action(session, coaching_id, action_id)
     check_if_match(if_match, action.version)
     action = await service.update_action(session, action, body, caller=caller)
+    set_etag(response, action.version)
+    return ActionPublic.model_validate(action)
+
+
+@router.post(
+    "/{coaching_id}/actions/{action_id}/transitions",
+    response_model=ActionPublic,
+    summary="Mark a follow-up action done or dropped",
+    description="open → done or dropped; a done or dropped action moves no further. "
+    "`If-Match` is optional.",
+    operation_id="coaching_sessions_actions_transitions_create",
+    responses=problem_responses(404, 409, 412),
+)
+async def move_action(
+    coaching_id: UUID,
+    action_id: UUID,
+    body: ActionTransition,
+    session: SessionDep,
+    caller: Writer,
+    response: Response,
+    if_match: IfMatch = None,
+) -> ActionPublic:
+    action = await service.move_action(
+        session, coaching_id, action_id, body, caller=caller, if_match=if_match
+    )
     set_etag(response, action.version)
     return ActionPublic.model_validate(action)

@@ -8,8 +8,9 @@ from pydantic import Field
 
 from chassis.pagination import Page
 from chassis.types import Date, Id, Lax, LongText, Name, PastDate, RequestModel, ResponseModel
-from services.advisors.fields import Short
+from services.advisors.fields import Note, Short
 from services.advisors.models import ActionStatus, CoachingRole
+from services.advisors.transitions import StatusByTransition
 
 
 class CoachingCreate(RequestModel):
@@ -48,10 +49,20 @@ class ActionCreate(RequestModel):
     due_on: Date | None = None
 
 
-class ActionUpdate(RequestModel):
+class ActionUpdate(StatusByTransition):
+    """The text and due date of an open action; its status moves by a transition."""
+
+    TRANSITIONS = "POST /v1/coaching-sessions/{id}/actions/{action_id}/transitions"
+
     description: Short | None = None
     due_on: Date | None = None
-    status: Annotated[ActionStatus, Lax] | None = None
+
+
+class ActionTransition(RequestModel):
+    """An open action is done or dropped; it moves no further."""
+
+    to: Annotated[ActionStatus, Lax]
+    reason: Note | None = None
 
 
 class ActionPublic(ResponseModel):

@@ -1,4 +1,5 @@
-"""Coaching rules: a coach coaches someone else; follow-up actions move open → done or dropped."""
+"""Coaching rules: a coach coaches someone else; follow-up actions move open → done or dropped
+(and then change no more)."""
 
 from typing import Any
 from uuid import UUID
@@ -11,6 +12,7 @@ from chassis.queries import apply_changes, get_or_404, must_exist, no_nulls, pag
 from services.advisors.coaching.schemas import (
     ActionCreate,
     ActionPublic,
+    ActionTransition,
     ActionUpdate,
     CoachingCreate,
     CoachingPublic,
@@ -18,14 +20,23 @@ from services.advisors.coaching.schemas import (
 )
 from services.advisors.events import emit_record
 from services.advisors.models import ActionStatus, Advisor, CoachingAction, CoachingSession
+from services.advisors.transitions import check_move, check_version
+
+MOVES = {
+    ActionStatus.open: {ActionStatus.done, ActionStatus.dropped},
+    ActionStatus.done: set(),
+    ActionStatus.dropped: set(),
+}
 
 
 async def get(session: AsyncSession, coaching_id: UUID) -> CoachingSession:
     return await get_or_404(session, CoachingSession, coaching_id, "Coaching session")
 
 
-async def get_action(session: AsyncSession, coaching_id: UUID, action_id: UUID) -> CoachingAction:
-    action = await session.get(CoachingAction, action_id)
+async def get_action(
+    session: AsyncSession, coaching_id: UUID, action_id: UUID, *, lock: bool = False
+) -> CoachingAction:
+    action = await session.get(CoachingAction, action_id, with_for_update=lock)
     if action is None or action.session_id != coaching_id:
         raise NotFound(f"Coaching session {coaching_id} has no follow-up action {action_id}.")
     return action
@@ -88,12 +99,37 @@ async def update_action(
     session: AsyncSession, action: CoachingAction, data: ActionUpdate, *, caller: Principal
 ) -> CoachingAction:
     changes = data.model_dump(exclude_unset=True)
-    no_nulls(changes, ("description", "status"))
+    no_nulls(changes, ("description",))
     if action.status != ActionStatus.open:
         raise Conflict(f"The action is {action.status}; only open actions change.", field="status")
     apply_changes(action, changes)
     await session.flush()
     await emit_record(
         session, "coaching_action.updated", ActionPublic.model_validate(action), caller
+    )
+    return action
+
+
+async def move_action(
+    session: AsyncSession,
+    coaching_id: UUID,
+    action_id: UUID,
+    data: ActionTransition,
+    *,
+    caller: Principal,
+    if_match: str | None = None,
+) -> CoachingAction:
+    """One move under the action's row lock: of two racing moves the second sees the first."""
+    action = await get_action(session, coaching_id, action_id, lock=True)
+    check_version(if_match, action.version)
+    check_move("The action", action.status, data.to, MOVES)
+    apply_changes(action, {"status": data.to})
+    await session.flush()
+    await emit_record(
+        session,
+        f"coaching_action.{action.status}",
+        ActionPublic.model_validate(action),
+        caller,
+        reason=data.reason,
     )
     return action

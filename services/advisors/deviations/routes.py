@@ -14,6 +14,7 @@ from services.advisors.deviations.schemas import (
     DeviationCreate,
     DeviationPage,
     DeviationPublic,
+    DeviationTransition,
     DeviationUpdate,
 )
 from services.advisors.fields import Period
@@ -83,7 +84,10 @@ async def get_deviation(
 @router.patch(
     "/{deviation_id}",
     response_model=DeviationPublic,
-    summary="Record the cause and correction, or close a deviation",
+    summary="Record the result, cause and correction of a deviation that is not closed",
+    description=(
+        "Its status moves by `POST /v1/deviations/{id}/transitions` (`status` here is a 422)."
+    ),
     operation_id="deviations_update",
     responses=problem_responses(404, 409, 412, 428),
 )
@@ -98,5 +102,32 @@ async def update_deviation(
     deviation = await service.get(session, deviation_id)
     check_if_match(if_match, deviation.version)
     deviation = await service.update(session, deviation, body, caller=caller)
+    set_etag(response, deviation.version)
+    return DeviationPublic.model_validate(deviation)
+
+
+@router.post(
+    "/{deviation_id}/transitions",
+    response_model=DeviationPublic,
+    summary="Move a deviation: start correcting it, or close it with its corrective action",
+    description=(
+        "open → in_progress → closed, or open → closed; closing needs a corrective action (sent "
+        "here or recorded before, 422 on `#/corrective_action` otherwise). A closed deviation "
+        "stays closed. `If-Match` is optional."
+    ),
+    operation_id="deviations_transitions_create",
+    responses=problem_responses(404, 409, 412),
+)
+async def move_deviation(
+    deviation_id: UUID,
+    body: DeviationTransition,
+    session: SessionDep,
+    caller: Writer,
+    response: Response,
+    if_match: IfMatch = None,
+) -> DeviationPublic:
+    deviation = await service.transition(
+        session, deviation_id, body.root, caller=caller, if_match=if_match
+    )
     set_etag(response, deviation.version)
     return DeviationPublic.model_validate(deviation)

@@ -2,15 +2,16 @@
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Literal
 from uuid import UUID
 
 from pydantic import Field, computed_field
 
 from chassis.pagination import Page
 from chassis.types import Id, Lax, LongText, Money, MoneyOut, RequestModel, ResponseModel
-from services.advisors.fields import Label, Period
+from services.advisors.fields import Label, Note, Period
 from services.advisors.models import CorrectiveAction, DeviationStatus
+from services.advisors.transitions import ByTarget, StatusByTransition
 
 Metric = Annotated[Label, Field(examples=["sales_achievement"])]
 Action = Annotated[CorrectiveAction, Lax]
@@ -27,12 +28,40 @@ class DeviationCreate(RequestModel):
     action_note: LongText | None = None
 
 
-class DeviationUpdate(RequestModel):
+class DeviationUpdate(StatusByTransition):
+    """The figures and the correction of an open deviation; its status moves by a transition."""
+
+    TRANSITIONS = "POST /v1/deviations/{id}/transitions"
+
     result: Money | None = None
     cause: LongText | None = None
     corrective_action: Action | None = None
     action_note: LongText | None = None
-    status: Annotated[DeviationStatus, Lax] | None = None
+
+
+class DeviationWork(RequestModel):
+    """Start correcting an open deviation; no move leads back to `open`."""
+
+    to: Literal["open", "in_progress"]
+    reason: Note | None = None
+
+
+class DeviationClose(RequestModel):
+    """Close a deviation with its corrective action (sent here or recorded before)."""
+
+    to: Literal["closed"]
+    corrective_action: Action | None = Field(
+        default=None, description="Required unless the deviation already records one"
+    )
+    action_note: LongText | None = None
+    reason: Note | None = None
+
+
+DeviationTarget = Annotated[DeviationWork | DeviationClose, Field(discriminator="to")]
+
+
+class DeviationTransition(ByTarget[DeviationTarget]):
+    """A move of a deviation: open → in_progress → closed, or open → closed."""
 
 
 class DeviationPublic(ResponseModel):
