@@ -55,9 +55,15 @@ def start_stack(procs: Processes, pg_url: str, redis_url: str) -> Running:
     asyncio.run(recreate_databases(pg_url, list(names.values())))
     ports = {name: free_port() for name in names}
     env, pids = base_env(), {}
+    own = {service: identity_keys() for service in SERVICES}  # each service's (private, public)
     for service in SERVICES:
         prefix = service.upper()
+        others = [s for s in SERVICES if s != service]
+        peers = {o: {"public_key": own[o][1], "scopes": [f"{service}:events"]} for o in others}
         service_env = env | {
+            f"{prefix}_SERVICE_PRIVATE_KEY": own[service][0],
+            f"{prefix}_PEERS": json.dumps(peers),
+            f"{prefix}_PEER_URLS": json.dumps({o: f"http://127.0.0.1:{ports[o]}" for o in others}),
             f"{prefix}_ENVIRONMENT": "production",
             f"{prefix}_DATABASE_URL": database_url(pg_url, names[service]),
             f"{prefix}_IDENTITY_PUBLIC_KEY": public_key,
